@@ -1,0 +1,60 @@
+// The layering rules of DESIGN.md, checked by walking every import in the tree:
+//   kernel/ imports nothing from main/ or renderer/, and nothing from electron;
+//   kernel/cpu/ and kernel/asm/ know nothing of NT (kernel/nt, kernel/win32);
+//   renderer/ imports only the contract's types from the rest.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, dirname, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  let out: string[] = [];
+  let entries: string[];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(sourceFiles(p));
+    else if (/\.(ts|mts|cts|js|mjs|cjs)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Every module specifier a file imports, resolved to a repo-relative path when local. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (let m; (m = re.exec(text)); ) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    specs.push(spec.startsWith('.') ? relative(root, resolve(dirname(file), spec)) : spec);
+  }
+  return specs;
+}
+
+function breaches(dir: string, forbidden: (spec: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const f of sourceFiles(join(root, dir)))
+    for (const spec of importsOf(f))
+      if (forbidden(spec)) out.push(`${relative(root, f)} imports ${spec}`);
+  return out;
+}
+
+test('kernel/ imports nothing from main/, renderer/ or electron', () => {
+  assert.deepEqual(breaches('kernel', s => /^(main|renderer)\//.test(s) || s === 'electron'), []);
+});
+
+test('kernel/cpu and kernel/asm know nothing of NT', () => {
+  const nt = (s: string) => /^kernel\/(nt|win32|store|trace)\b/.test(s) || s === 'kernel/machine' || s.startsWith('kernel/machine.');
+  assert.deepEqual([...breaches('kernel/cpu', nt), ...breaches('kernel/asm', nt)], []);
+});
+
+test('kernel/cpu does not import the assembler (and the assembler not the CPU)', () => {
+  assert.deepEqual([...breaches('kernel/cpu', s => s.startsWith('kernel/asm')),
+                    ...breaches('kernel/asm', s => s.startsWith('kernel/cpu'))], []);
+});
+
+test('renderer/ imports only the contract from the rest of the tree', () => {
+  assert.deepEqual(breaches('renderer', s => /^(kernel|main)\//.test(s) && !/^main\/contract/.test(s)), []);
+});
