@@ -1,0 +1,178 @@
+// The code cache: basic blocks decoded once (through iced-x86) and compiled to JavaScript
+// functions, keyed by the physical address of their first byte.
+//
+// A block runs from an entry EIP to the first instruction that branches or changes state
+// the block's code assumed, to a page boundary, or to a breakpoint. When the block's last
+// instruction can jump back to the block's own start (a tight loop), the body is wrapped in
+// a JS loop that keeps going while it does and the instruction budget (c.limit) allows.
+//
+// Writes to a physical page that holds code reach `invalidate` (the MMU keeps no write
+// translation for such pages), which drops the blocks overlapping the written bytes, so
+// self-modifying code works.
+import { decodeOne, type Insn } from './decode.ts';
+import { Gen } from './codegen.ts';
+import { emitterFor } from './ops/index.ts';
+import { helpers } from './ops/helpers.ts';
+import type { Cpu } from './cpu.ts';
+import { CpuFault, PAGE_MASK, PAGE_SHIFT } from './types.ts';
+
+export type BlockFn = (c: Cpu, r: Int32Array, m: Cpu['mmu'], f: Cpu['flags'], h: typeof helpers) => void;
+
+export interface Block {
+  /** Linear address of the first instruction (baked into the code: relative branches). */
+  eip: number;
+  /** Physical address of the first byte. */
+  phys: number;
+  /** Physical address one past the last byte. */
+  physEnd: number;
+  insns: Insn[];
+  fn: BlockFn;
+  /** The generated source, for the UI's "show compiled code" and for debugging. */
+  source: string;
+  /** False when an instruction straddles two pages: such blocks are not cached. */
+  cacheable: boolean;
+}
+
+const MAX_BLOCK = 64;
+/** Code-presence granularity inside a page, so data next to code does not thrash. */
+const LINE_SHIFT = 6;
+
+export class CodeCache {
+  private readonly blocks = new Map<number, Block>();
+  private readonly single = new Map<number, Block>();
+  /** Per 64-byte line of physical memory: how many blocks cover it. */
+  private readonly lines: Uint16Array;
+  private readonly pageBlocks = new Map<number, Set<Block>>();
+  compiled = 0;
+
+  constructor(private readonly cpu: Cpu) {
+    this.lines = new Uint16Array(cpu.mem.size >>> LINE_SHIFT);
+    cpu.mmu.onCodeWrite = (pa, len) => this.invalidate(pa, len);
+  }
+
+  /** The block starting at `eip` (linear) / `phys`, compiling it on a miss. `one` asks for
+   *  a single-instruction block (stepping, tracing, tight budgets). */
+  get(eip: number, phys: number, one: boolean): Block {
+    const map = one ? this.single : this.blocks;
+    const b = map.get(phys);
+    if (b !== undefined && b.eip === eip) return b;
+    const nb = this.compile(eip, phys, one ? 1 : MAX_BLOCK);
+    if (nb.cacheable) { map.set(phys, nb); this.track(nb); }
+    return nb;
+  }
+
+  /** Drops the blocks that overlap physical bytes [pa, pa+len). */
+  invalidate(pa: number, len: number): void {
+    const ppn = pa >>> PAGE_SHIFT;
+    if (this.lines[pa >>> LINE_SHIFT] === 0 && this.lines[(pa + len - 1) >>> LINE_SHIFT] === 0) return;
+    const set = this.pageBlocks.get(ppn);
+    if (!set) return;
+    for (const b of [...set]) if (b.phys < pa + len && pa < b.physEnd) this.drop(b);
+  }
+
+  /** Drops everything (breakpoints changed, snapshot restored). */
+  flush(): void {
+    for (const set of this.pageBlocks.values()) for (const b of [...set]) this.drop(b);
+    this.blocks.clear();
+    this.single.clear();
+  }
+
+  private track(b: Block): void {
+    for (let l = b.phys >>> LINE_SHIFT; l <= (b.physEnd - 1) >>> LINE_SHIFT; l++) this.lines[l]++;
+    const ppn = b.phys >>> PAGE_SHIFT;
+    let set = this.pageBlocks.get(ppn);
+    if (!set) { set = new Set(); this.pageBlocks.set(ppn, set); }
+    set.add(b);
+    this.cpu.mmu.markCode(ppn);
+  }
+
+  private drop(b: Block): void {
+    for (let l = b.phys >>> LINE_SHIFT; l <= (b.physEnd - 1) >>> LINE_SHIFT; l++) this.lines[l]--;
+    const ppn = b.phys >>> PAGE_SHIFT;
+    const set = this.pageBlocks.get(ppn);
+    if (set) {
+      set.delete(b);
+      if (set.size === 0) { this.pageBlocks.delete(ppn); this.cpu.mmu.unmarkCode(ppn); }
+    }
+    if (this.blocks.get(b.phys) === b) this.blocks.delete(b.phys);
+    if (this.single.get(b.phys) === b) this.single.delete(b.phys);
+  }
+
+  private compile(eip: number, phys: number, max: number): Block {
+    this.compiled++;
+    const insns: Insn[] = [];
+    const body: string[] = [];
+    let cacheable = true;
+    let pc = eip, knownOp = -1, physEnd = phys, lastGen: Gen | null = null;
+    const bps = this.cpu.breakpoints;
+    for (let n = 0; n < max; n++) {
+      if (n > 0 && bps.size && bps.has(pc >>> 0)) break;
+      const insn = n === 0 ? this.fetch(pc) : this.tryFetch(pc);
+      if (!insn) break;
+      if (((pc & PAGE_MASK) + insn.len) > PAGE_MASK + 1) cacheable = false;
+      insns.push(insn);
+      const g = new Gen(insn, knownOp);
+      emitterFor(insn)(g);
+      if (g.mayFault || g.branches || g.endsBlock) body.push(`c.eip=${insn.eip};`);
+      body.push(...g.out);
+      knownOp = g.flagsOut;
+      lastGen = g;
+      physEnd = phys + (pc + insn.len - eip);
+      pc = (pc + insn.len) | 0;
+      if (g.branches || g.endsBlock) break;
+      if ((pc & PAGE_MASK) === 0) break;
+    }
+    const n = insns.length;
+    if (!lastGen!.branches) body.push(`c.eip=${pc};`);
+    const loops = lastGen!.branches && insns[n - 1].target === eip;
+    const source = loops
+      ? `let a=0,v=0,x=0,y=0,t=0,u=0;\nfor(;;){\n${body.join('\n')}\nc.icount+=${n};\nif(c.eip!==${eip}||c.icount>=c.limit)return;\n}`
+      : `let a=0,v=0,x=0,y=0,t=0,u=0;\n${body.join('\n')}\nc.icount+=${n};`;
+    let fn: BlockFn;
+    try {
+      fn = new Function('c', 'r', 'm', 'f', 'h', source) as BlockFn;
+    } catch (e) {
+      throw new Error(`code generator produced invalid JS for block at ${hex(eip)}: ${(e as Error).message}\n${source}`);
+    }
+    return { eip, phys, physEnd, insns, fn, source, cacheable };
+  }
+
+  /** Reads and decodes one instruction at linear `pc`, fetching the bytes through the MMU
+   *  (so a fetch from a missing page raises #PF with the right CR2). */
+  private fetch(pc: number): Insn {
+    const m = this.cpu.mmu;
+    const inPage = 4096 - (pc & PAGE_MASK);
+    let n = Math.min(15, inPage);
+    for (;;) {
+      const bytes = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const pa = m.fetchPhys((pc + i) | 0);
+        bytes[i] = this.cpu.mem.read8(pa);
+      }
+      const insn = decodeOne(bytes, pc);
+      if (insn) return insn;
+      n = 15;
+    }
+  }
+
+  /** A fetch past the first instruction: a fault there ends the block instead (the
+   *  instruction faults when it is reached, with EIP and CR2 right). */
+  private tryFetch(pc: number): Insn | null {
+    const cr2 = this.cpu.mmu.cr2;
+    try {
+      return this.fetch(pc);
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      this.cpu.mmu.cr2 = cr2;
+      return null;
+    }
+  }
+
+  /** Finds which instruction of a block was executing when a fault hit (c.eip). */
+  static retiredBefore(b: Block, eip: number): number {
+    for (let i = 0; i < b.insns.length; i++) if (b.insns[i].eip === eip) return i;
+    return 0;
+  }
+}
+
+function hex(v: number): string { return '0x' + (v >>> 0).toString(16).padStart(8, '0'); }

@@ -1,0 +1,280 @@
+// The i386: architectural state, the run loop, single-stepping and breakpoints.
+//
+// Execution goes through the code cache (compile.ts): the run loop finds the block at EIP,
+// runs it, and between blocks looks at interrupts, breakpoints and the instruction budget.
+// Exceptions raised inside a block are thrown as CpuFault, caught here, and delivered
+// through the IDT (interrupts.ts). Time is the instruction count: `icount` is the clock
+// that rdtsc reads and that devices schedule against, so runs are deterministic.
+import { PhysicalMemory } from './memory.ts';
+import { Mmu } from './mmu.ts';
+import { Flags } from './flags.ts';
+import { CodeCache, type Block } from './compile.ts';
+import { helpers } from './ops/helpers.ts';
+import { PortBus } from './ports.ts';
+import { deliverException, deliverInterrupt } from './interrupts.ts';
+import {
+  CpuFault, TripleFault, IF, TF, RF, DB, CS, SS, ESP, CR0_ET,
+  type LinearAddress, type Selector, type Vector,
+} from './types.ts';
+
+/** What interrupts the CPU: a PIC or anything that can answer these two questions. */
+export interface InterruptController {
+  /** An unmasked interrupt request is waiting. */
+  pending(): boolean;
+  /** The CPU takes it: returns its vector. */
+  acknowledge(): Vector;
+}
+
+/** Something scheduled on the instruction clock (timers). */
+export interface Clock {
+  /** The icount at which `tick` must run next (Infinity: nothing scheduled). */
+  deadline: number;
+  tick(icount: number): void;
+}
+
+export type StopReason =
+  | { kind: 'budget' }
+  | { kind: 'breakpoint'; eip: number }
+  | { kind: 'halted' }
+  | { kind: 'stopped'; why: string }
+  | { kind: 'port'; port: number; write: boolean }
+  | { kind: 'vector'; vector: Vector }
+  | { kind: 'triple-fault'; reason: string };
+
+/** A cached segment descriptor (the hidden part of a segment register). */
+export interface DescriptorTableRegister { base: number; limit: number }
+export interface SystemSegment { sel: Selector; base: number; limit: number; attr: number }
+
+export class Cpu {
+  readonly mem: PhysicalMemory;
+  readonly mmu: Mmu;
+  readonly flags = new Flags();
+  readonly regs = new Int32Array(8);
+  eip = 0;
+
+  /** Segment registers: visible selectors and their cached descriptors. */
+  readonly seg = new Uint16Array(6);
+  readonly segBase = new Int32Array(6);
+  /** Effective limits (granularity applied), as uint32. */
+  readonly segLimit = new Uint32Array(6);
+  /** Descriptor access byte | (flags nibble << 8); 0 for a null selector. */
+  readonly segAttr = new Int32Array(6);
+  /** Bit s set: accesses through segment s need the limit/rights check (not flat). */
+  segCheck = 0;
+  cpl = 0;
+
+  gdtr: DescriptorTableRegister = { base: 0, limit: 0xffff };
+  idtr: DescriptorTableRegister = { base: 0, limit: 0x3ff };
+  ldtr: SystemSegment = { sel: 0, base: 0, limit: 0, attr: 0 };
+  tr: SystemSegment = { sel: 0, base: 0, limit: 0, attr: 0 };
+  readonly dr = new Int32Array(8);
+  sysenterCs = 0;
+  sysenterEsp = 0;
+  sysenterEip = 0;
+
+  /** Instructions retired since reset: the machine's clock. */
+  icount = 0;
+  /** Blocks stop looping at this icount (set by the run loop). */
+  limit = 0;
+  halted = false;
+  /** After `mov ss`/`pop ss`/`sti`, interrupts wait one instruction. */
+  interruptShadow = false;
+
+  readonly ports = new PortBus();
+  pic: InterruptController | null = null;
+  clock: Clock | null = null;
+  readonly code: CodeCache;
+
+  // ---- debugging interface ---------------------------------------------------------------
+  /** Linear EIPs to stop at (before the instruction runs). */
+  readonly breakpoints = new Set<number>();
+  /** Ports whose access stops the run (after the access). */
+  readonly portBreaks = new Set<number>();
+  /** Vectors whose delivery stops the run (after the CPU enters the handler). */
+  readonly vectorBreaks = new Set<number>();
+  /** Called before every instruction when set; the run loop then goes one instruction at a
+   *  time, so leaving it unset costs the fast path nothing. */
+  onInstruction: ((cpu: Cpu) => void) | null = null;
+  /** A helper sets this to stop the run after the current instruction. */
+  pendingStop: StopReason | null = null;
+  /** Inside step(): an exception or interrupt delivery ends the step too. */
+  private stepping = false;
+
+  constructor(memoryBytes: number) {
+    this.mem = new PhysicalMemory(memoryBytes);
+    this.mmu = new Mmu(this.mem);
+    this.code = new CodeCache(this);
+    this.reset();
+  }
+
+  /** Power-on state, except that we start in flat 32-bit protected mode at ring 0 with
+   *  paging off: the boot code (and tests) then load real descriptors. */
+  reset(): void {
+    this.regs.fill(0);
+    this.eip = 0;
+    this.flags.set(0);
+    for (let s = 0; s < 6; s++) this.setSegmentCache(s, 0, 0, 0xffffffff, s === CS ? 0xc09b : 0xc093);
+    this.cpl = 0;
+    this.mmu.setUser(false);
+    this.mmu.cr0 = CR0_ET | 1;
+    this.mmu.cr3 = 0;
+    this.mmu.cr4 = 0;
+    this.mmu.flush();
+    this.icount = 0;
+    this.halted = false;
+    this.interruptShadow = false;
+    this.code.flush();
+  }
+
+  get eflags(): number { return this.flags.get(); }
+
+  setCpl(cpl: number): void {
+    this.cpl = cpl;
+    this.mmu.setUser(cpl === 3);
+  }
+
+  /** Fills a segment register's hidden part and recomputes whether it needs checks. */
+  setSegmentCache(s: number, sel: Selector, base: number, limit: number, attr: number): void {
+    this.seg[s] = sel;
+    this.segBase[s] = base | 0;
+    this.segLimit[s] = limit >>> 0;
+    this.segAttr[s] = attr;
+    // Flat: present writable expand-up data (or, for CS, code), base 0, limit 4 GiB.
+    const flat = base === 0 && limit >>> 0 === 0xffffffff && (attr & 0x80) !== 0 &&
+      (s === CS ? (attr & 0x18) === 0x18 : (attr & 0x1e) === 0x12);
+    // CS is always checked: writes through a cs: override must #GP.
+    if (flat && s !== CS) this.segCheck &= ~(1 << s); else this.segCheck |= 1 << s;
+  }
+
+  // ---- running ---------------------------------------------------------------------------
+
+  /** Runs up to `budget` instructions; returns why it stopped. */
+  run(budget: number): StopReason {
+    const end = this.icount + budget;
+    let resumeAt = this.breakpoints.size ? this.eip : -1; // don't stop on the bp we sit on
+    while (this.icount < end) {
+      if (this.pendingStop) { const s = this.pendingStop; this.pendingStop = null; return s; }
+      const clock = this.clock;
+      if (clock && this.icount >= clock.deadline) clock.tick(this.icount);
+      if (this.takeInterrupt()) {
+        if (this.stepping) return { kind: 'budget' };
+        continue;
+      }
+      if (this.halted) {
+        // Idle: time jumps to the next timer event, as if the CPU waited for it.
+        const next = clock ? clock.deadline : Infinity;
+        if (next === Infinity || next >= end) {
+          if (next !== Infinity) this.icount = end;
+          return next === Infinity ? { kind: 'halted' } : { kind: 'budget' };
+        }
+        this.icount = Math.max(this.icount, next);
+        continue;
+      }
+      if (this.breakpoints.size && this.breakpoints.has(this.eip >>> 0) && this.eip !== resumeAt)
+        return { kind: 'breakpoint', eip: this.eip >>> 0 };
+      resumeAt = -1;
+      const deadline = clock ? Math.min(end, clock.deadline) : end;
+      const single = this.onInstruction !== null || (this.flags.bits & TF) !== 0 || this.interruptShadow;
+      this.limit = deadline;
+      try {
+        this.execBlock(single || deadline - this.icount < 64);
+      } catch (e) {
+        const stop = this.handleThrow(e);
+        if (stop) return stop;
+        if (this.stepping) return { kind: 'budget' };
+      }
+    }
+    return { kind: 'budget' };
+  }
+
+  /** Executes exactly one instruction, or delivers one exception or interrupt: after it,
+   *  EIP is the next instruction to run (the handler's first, after a delivery). */
+  step(): StopReason {
+    const saved = this.breakpoints.size ? new Set(this.breakpoints) : null;
+    if (saved) this.breakpoints.clear();
+    this.stepping = true;
+    try {
+      return this.run(1);
+    } finally {
+      this.stepping = false;
+      if (saved) for (const b of saved) this.breakpoints.add(b);
+    }
+  }
+
+  private execBlock(one: boolean): void {
+    const lin = (this.eip + this.segBase[CS]) | 0;
+    const phys = this.mmu.fetchPhys(lin);
+    const block = this.code.get(this.eip, phys, one);
+    if (one) {
+      this.onInstruction?.(this);
+      const tf = (this.flags.bits & TF) !== 0;
+      this.interruptShadow = false;
+      this.runBlock(block);
+      // TF was set before the instruction: a single-step trap after it.
+      if (tf && !this.pendingStop) this.trap(DB);
+    } else {
+      this.runBlock(block);
+    }
+  }
+
+  private runBlock(b: Block): void {
+    try {
+      b.fn(this, this.regs, this.mmu, this.flags, helpers);
+    } catch (e) {
+      if (e instanceof CpuFault) this.icount += CodeCache.retiredBefore(b, this.eip);
+      throw e;
+    }
+  }
+
+  /** Delivers a trap-class exception (after the instruction, EIP already advanced). */
+  private trap(v: Vector): void {
+    try {
+      deliverException(this, v, undefined);
+    } catch (e) {
+      const stop = this.handleThrow(e);
+      if (stop) this.pendingStop = stop;
+    }
+  }
+
+  /** Turns a throw from a block into an exception delivery, or a stop. */
+  private handleThrow(e: unknown): StopReason | null {
+    if (e instanceof CpuFault) {
+      this.halted = false;
+      try {
+        deliverException(this, e.vector, e.errorCode);
+        return null;
+      } catch (e2) {
+        if (e2 instanceof TripleFault) return { kind: 'triple-fault', reason: e2.reason };
+        throw e2;
+      }
+    }
+    if (e instanceof TripleFault) return { kind: 'triple-fault', reason: e.reason };
+    throw e;
+  }
+
+  /** An external interrupt is taken between instructions when IF is set. */
+  private takeInterrupt(): boolean {
+    const pic = this.pic;
+    if (!pic || (this.flags.bits & IF) === 0 || this.interruptShadow || !pic.pending()) return false;
+    const v = pic.acknowledge();
+    this.halted = false;
+    try {
+      deliverInterrupt(this, v);
+    } catch (e) {
+      const stop = this.handleThrow(e);
+      if (stop) this.pendingStop = stop;
+    }
+    return true;
+  }
+
+  // ---- small accessors used by helpers and the UI -----------------------------------------
+
+  /** Linear address of SS:ESP. */
+  stackTop(): LinearAddress { return (this.regs[ESP] + this.segBase[SS]) | 0; }
+
+  /** Drops compiled code (after breakpoints change, or memory was replaced wholesale). */
+  invalidateCode(): void { this.code.flush(); }
+
+  /** Clears RF: our instruction-boundary model has no use for it beyond iret. */
+  clearResumeFlag(): void { this.flags.bits &= ~RF; }
+}

@@ -1,0 +1,106 @@
+// Interrupt and exception delivery through the IDT (Intel SDM vol. 3, 6.12): gate checks,
+// the privilege check for `int n`, the ring-3 → ring-0 stack switch through the TSS, the
+// frame the CPU pushes, and the double-fault/triple-fault rules.
+import type { Cpu } from './cpu.ts';
+import {
+  CpuFault, TripleFault, GP, NP, TS, SS_VEC, DF_VEC, DE, PF_VEC, CS, SS, ESP, DS, ES, FS, GS,
+  TF, IF, NT, RF, VM, hasErrorCode, EXCEPTION_NAMES, type Vector,
+} from './types.ts';
+import { readDescriptor, isCode, isData, dpl, loadCodeSegment, markAccessed, ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE } from './segments.ts';
+import { pushFrame, push } from './stack.ts';
+
+/** How the CPU came to the vector: its rules differ (gate DPL, EXT bit, error code). */
+export const enum Source { Exception, Software, External }
+
+const GATE_INT32 = 0xe, GATE_TRAP32 = 0xf;
+const CONTRIBUTORY = new Set([DE, TS, NP, SS_VEC, GP]);
+
+/** An exception raised by an instruction (or a trap after one). */
+export function deliverException(c: Cpu, v: Vector, errorCode: number | undefined): void {
+  try {
+    deliver(c, v, Source.Exception, hasErrorCode(v) ? errorCode ?? 0 : undefined, c.eip);
+  } catch (e) {
+    if (!(e instanceof CpuFault)) throw e;
+    if (v === DF_VEC) throw new TripleFault(`${EXCEPTION_NAMES[e.vector] ?? e.vector} while delivering #DF`);
+    const second = e.vector;
+    const double = (CONTRIBUTORY.has(v) && CONTRIBUTORY.has(second)) ||
+      (v === PF_VEC && (CONTRIBUTORY.has(second) || second === PF_VEC));
+    if (double) deliverException(c, DF_VEC, 0);
+    else deliverException(c, second, e.errorCode);
+  }
+}
+
+/** A hardware interrupt from the PIC. */
+export function deliverInterrupt(c: Cpu, v: Vector): void {
+  try {
+    deliver(c, v, Source.External, undefined, c.eip);
+  } catch (e) {
+    if (!(e instanceof CpuFault)) throw e;
+    deliverException(c, e.vector, e.errorCode);
+  }
+  if (c.vectorBreaks.has(v)) c.pendingStop = { kind: 'vector', vector: v };
+}
+
+/** `int n`, `int3`, `into`: EIP of the next instruction is the return address. */
+export function softwareInterrupt(c: Cpu, v: Vector, nextEip: number): void {
+  deliver(c, v, Source.Software, undefined, nextEip);
+  if (c.vectorBreaks.has(v)) c.pendingStop = { kind: 'vector', vector: v };
+}
+
+function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, returnEip: number): void {
+  const ext = src === Source.Software ? 0 : 1;
+  const idtErr = v * 8 + 2 + ext;
+  if (v * 8 + 7 > c.idtr.limit) throw new CpuFault(GP, idtErr);
+  const at = (c.idtr.base + v * 8) | 0;
+  const lo = c.mmu.rdSys(at, 4), hi = c.mmu.rdSys((at + 4) | 0, 4);
+  const type = (hi >>> 8) & 0x1f;
+  if (type !== GATE_INT32 && type !== GATE_TRAP32) throw new CpuFault(GP, idtErr);
+  if (src === Source.Software && ((hi >>> 13) & 3) < c.cpl) throw new CpuFault(GP, idtErr);
+  if (!(hi & 0x8000)) throw new CpuFault(NP, idtErr);
+  const sel = lo >>> 16;
+  const offset = ((lo & 0xffff) | (hi & 0xffff0000)) | 0;
+  if ((sel & 0xfffc) === 0) throw new CpuFault(GP, ext);
+  const d = readDescriptor(c, sel);
+  if (!isCode(d.attr) || dpl(d.attr) > c.cpl) throw new CpuFault(GP, (sel & 0xfffc) + ext);
+  if (!(d.attr & ATTR_PRESENT)) throw new CpuFault(NP, (sel & 0xfffc) + ext);
+
+  const newCpl = d.attr & ATTR_CONFORMING ? c.cpl : dpl(d.attr);
+  const eflags = c.flags.get();
+  const frame = [eflags, c.seg[CS], returnEip];
+  if (errorCode !== undefined) frame.push(errorCode);
+
+  if (newCpl < c.cpl) {
+    // Inter-privilege: the new stack comes from the TSS (SS0:ESP0 for ring 0).
+    const tssOff = 4 + newCpl * 8;
+    if (c.tr.limit < tssOff + 5) throw new CpuFault(TS, (c.tr.sel & 0xfffc) + ext);
+    const newEsp = c.mmu.rdSys((c.tr.base + tssOff) | 0, 4);
+    const newSs = c.mmu.rdSys((c.tr.base + tssOff + 4) | 0, 2);
+    if ((newSs & 0xfffc) === 0) throw new CpuFault(TS, ext);
+    const sd = readDescriptor(c, newSs, TS);
+    if ((newSs & 3) !== newCpl || dpl(sd.attr) !== newCpl || !isData(sd.attr) || !(sd.attr & ATTR_WRITABLE))
+      throw new CpuFault(TS, (newSs & 0xfffc) + ext);
+    if (!(sd.attr & ATTR_PRESENT)) throw new CpuFault(SS_VEC, (newSs & 0xfffc) + ext);
+    const outer = [c.seg[SS], c.regs[ESP], ...frame];
+    const esp = pushFrame(c, sd.base, newEsp, outer, 4, false);
+    markAccessed(c, sd);
+    c.setSegmentCache(SS, newSs, sd.base, sd.limit, sd.attr | 1);
+    c.regs[ESP] = esp;
+  } else {
+    push(c, frame);
+  }
+  loadCodeSegment(c, sel, d, newCpl);
+  c.eip = offset;
+  c.flags.set(eflags & ~(TF | NT | RF | VM | (type === GATE_INT32 ? IF : 0)));
+  c.halted = false;
+}
+
+/** After a return to an outer ring, data segment registers the outer ring may not use are
+ *  nulled (SDM: RET/IRET to a less privileged level). */
+export function nullInaccessibleSegments(c: Cpu): void {
+  for (const s of [ES, DS, FS, GS]) {
+    const attr = c.segAttr[s];
+    if (attr === 0) continue;
+    const conformingCode = isCode(attr) && (attr & ATTR_CONFORMING);
+    if (!conformingCode && dpl(attr) < c.cpl) c.setSegmentCache(s, 0, 0, 0, 0);
+  }
+}

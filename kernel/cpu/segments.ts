@@ -1,0 +1,103 @@
+// Segmentation: descriptors in the GDT/LDT, the checks a segment-register load makes
+// (Intel SDM vol. 3, 5.5-5.8), and the limit/rights check on accesses through a segment
+// that is not flat.
+import type { Cpu } from './cpu.ts';
+import { CpuFault, GP, NP, SS_VEC, CS, SS, type Selector } from './types.ts';
+
+/** A decoded segment descriptor. */
+export interface Descriptor {
+  base: number;
+  /** Effective limit (granularity applied). */
+  limit: number;
+  /** Access byte (P, DPL, S, type) | flags nibble (G, D/B, L, AVL) << 8. */
+  attr: number;
+  /** Linear address of the descriptor in its table (to set the accessed bit). */
+  addr: number;
+}
+
+export const ATTR_PRESENT = 0x80, ATTR_S = 0x10, ATTR_CODE = 0x08, ATTR_CONFORMING = 0x04,
+  ATTR_EXPAND_DOWN = 0x04, ATTR_READABLE = 0x02, ATTR_WRITABLE = 0x02, ATTR_ACCESSED = 0x01,
+  ATTR_DB = 0x400;
+
+export const dpl = (attr: number): number => (attr >> 5) & 3;
+export const isCode = (attr: number): boolean => (attr & (ATTR_S | ATTR_CODE)) === (ATTR_S | ATTR_CODE);
+export const isData = (attr: number): boolean => (attr & (ATTR_S | ATTR_CODE)) === ATTR_S;
+/** System descriptor type (S = 0): 0x9/0xB 32-bit TSS, 0xC call gate, 0xE int gate, 0xF trap gate. */
+export const systemType = (attr: number): number => ((attr & ATTR_S) ? -1 : attr & 0xf);
+
+export function gpFault(sel: number): never { throw new CpuFault(GP, sel & 0xfffc); }
+
+/** Reads the descriptor a selector names, or raises `vector`(selector) when it lies beyond
+ *  its table's limit. The caller handles the null selector. */
+export function readDescriptor(c: Cpu, sel: Selector, vector = GP): Descriptor {
+  const ldt = (sel & 4) !== 0;
+  const table = ldt ? c.ldtr : c.gdtr;
+  const off = sel & 0xfff8;
+  if ((ldt && c.ldtr.sel === 0) || off + 7 > table.limit) throw new CpuFault(vector, sel & 0xfffc);
+  const addr = (table.base + off) | 0;
+  const lo = c.mmu.rdSys(addr, 4), hi = c.mmu.rdSys((addr + 4) | 0, 4);
+  return decodeDescriptor(lo, hi, addr);
+}
+
+export function decodeDescriptor(lo: number, hi: number, addr = 0): Descriptor {
+  const base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) | 0;
+  let limit = (lo & 0xffff) | (hi & 0xf0000);
+  const attr = ((hi >>> 8) & 0xff) | (((hi >>> 20) & 0xf) << 8);
+  if (hi & 0x800000) limit = ((limit << 12) | 0xfff) >>> 0;
+  return { base, limit: limit >>> 0, attr, addr };
+}
+
+/** Sets the accessed bit in the descriptor table, as the hardware does on a load. */
+export function markAccessed(c: Cpu, d: Descriptor): void {
+  if (!(d.attr & ATTR_ACCESSED)) c.mmu.wrSys((d.addr + 5) | 0, 1, (d.attr | ATTR_ACCESSED) & 0xff);
+}
+
+/** `mov sreg`, `pop sreg`, `lds`...: loads a data or stack segment register with checks. */
+export function loadSegment(c: Cpu, s: number, sel: Selector): void {
+  sel &= 0xffff;
+  const rpl = sel & 3;
+  if (s === CS) throw new CpuFault(6 /* #UD: mov cs */, undefined);
+  if ((sel & 0xfffc) === 0) {
+    if (s === SS) gpFault(0);
+    c.setSegmentCache(s, sel, 0, 0, 0);
+    return;
+  }
+  const d = readDescriptor(c, sel);
+  if (s === SS) {
+    if (rpl !== c.cpl || dpl(d.attr) !== c.cpl || !isData(d.attr) || !(d.attr & ATTR_WRITABLE)) gpFault(sel);
+    if (!(d.attr & ATTR_PRESENT)) throw new CpuFault(SS_VEC, sel & 0xfffc);
+  } else {
+    const readable = isData(d.attr) || (isCode(d.attr) && (d.attr & ATTR_READABLE));
+    if (!readable) gpFault(sel);
+    const conformingCode = isCode(d.attr) && (d.attr & ATTR_CONFORMING);
+    if (!conformingCode && (rpl > dpl(d.attr) || c.cpl > dpl(d.attr))) gpFault(sel);
+    if (!(d.attr & ATTR_PRESENT)) throw new CpuFault(NP, sel & 0xfffc);
+  }
+  markAccessed(c, d);
+  c.setSegmentCache(s, sel, d.base, d.limit, d.attr | ATTR_ACCESSED);
+}
+
+/** Loads CS for a far transfer to a code segment already checked by the caller. */
+export function loadCodeSegment(c: Cpu, sel: Selector, d: Descriptor, cpl: number): void {
+  markAccessed(c, d);
+  c.setSegmentCache(CS, (sel & 0xfffc) | cpl, d.base, d.limit, d.attr | ATTR_ACCESSED);
+  c.setCpl(cpl);
+}
+
+/** The check on an access through a segment that is not flat: null, rights, limit. Raises
+ *  #GP(0), or #SS(0) for the stack segment, like the hardware. */
+export function checkSegment(c: Cpu, s: number, off: number, bytes: number, write: boolean): void {
+  const attr = c.segAttr[s];
+  const vec = s === SS ? SS_VEC : GP;
+  if (attr === 0) throw new CpuFault(vec, 0);
+  if (write ? isCode(attr) || !(attr & ATTR_WRITABLE) : isCode(attr) && !(attr & ATTR_READABLE))
+    throw new CpuFault(vec, 0);
+  const last = ((off >>> 0) + bytes - 1);
+  const limit = c.segLimit[s];
+  if (isData(attr) && (attr & ATTR_EXPAND_DOWN)) {
+    const upper = attr & ATTR_DB ? 0xffffffff : 0xffff;
+    if ((off >>> 0) <= limit || last > upper) throw new CpuFault(vec, 0);
+  } else if (last > limit) {
+    throw new CpuFault(vec, 0);
+  }
+}
