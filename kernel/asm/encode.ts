@@ -40,6 +40,8 @@ const FIXED_REGS: Partial<Record<K, string>> = {
   [K.es]: 'es', [K.cs]: 'cs', [K.ss]: 'ss', [K.ds]: 'ds', [K.fs]: 'fs', [K.gs]: 'gs',
 };
 
+const NO_66 = new Set(['lldt', 'ltr', 'lmsw', 'verr', 'verw', 'arpl']);
+
 let encoder: Encoder | undefined;
 
 const fits = (n: number, lo: number, hi: number) => n >= lo && n <= hi;
@@ -69,7 +71,7 @@ export function encodeInstruction(req: EncodeRequest): Encoded {
     } finally {
       ins.free();
     }
-    const bytes = encoder.takeBuffer();
+    const bytes = nasmPrefixOrder(encoder.takeBuffer());
     const co = encoder.getConstantOffsets();
     const relocs = relocOffsets(c, co.displacementOffset, co.displacementSize, co.immediateOffset, co.immediateSize);
     co.free();
@@ -93,6 +95,12 @@ export function encodeInstruction(req: EncodeRequest): Encoded {
     throw new AsmError(lastError || 'cannot encode instruction');
   }
   return { bytes: best.bytes, relocs: best.relocs, short: best.short, shortFailed, warnings };
+}
+
+/** NASM puts rep/repne before the operand-size prefix (f3 66 a5); iced the other way. */
+function nasmPrefixOrder(b: Uint8Array): Uint8Array {
+  if (b.length > 2 && b[0] === 0x66 && (b[1] === 0xf3 || b[1] === 0xf2)) { b[0] = b[1]; b[1] = 0x66; }
+  return b;
 }
 
 function lessThan(a: number[], b: number[]): boolean {
@@ -158,8 +166,9 @@ function matchForm(form: Form, ops: ROperand[], req: EncodeRequest, mnem: string
   if (form.implicit) return ops.length === 0 ? { ops: [], truncated: false } : null;
   if (form.ops.length !== ops.length) return null;
   // Forms that carry a 66h prefix in 32-bit code are chosen only when an operand is 16-bit.
-  if (form.operandSize === 16 && !has16BitOperand(ops)) return null;
-  if (form.addressSize === 16) return null;
+  const o16 = req.prefixes.includes('o16'), o32 = req.prefixes.includes('o32');
+  if ((o16 && form.operandSize === 32) || (o32 && form.operandSize === 16)) return null;
+  if (form.operandSize === 16 && ops.length > 0 && !o16 && !has16BitOperand(ops)) return null;
   let truncated = false;
   const out: ROperand[] = [];
   for (let i = 0; i < ops.length; i++) {
@@ -189,13 +198,13 @@ function matchReg(form: Form, kind: K, op: Extract<ROperand, { k: 'reg' }>, mnem
   switch (kind) {
     case K.r8_or_mem: case K.r8_reg: case K.r8_opcode: return cls === 'r8';
     case K.r16_or_mem: case K.r16_reg: case K.r16_rm: case K.r16_opcode: case K.r16_reg_mem: return cls === 'r16';
-    case K.r32_or_mem:
-      // NASM writes `mov ds, ax` without 66h: the r32/m16 form with the full register.
-      if (cls === 'r16' && mnem === 'mov' && form.memSize === 2) {
+    case K.r32_or_mem: case K.r32_reg: case K.r32_rm: case K.r32_opcode: case K.r32_reg_mem:
+      // NASM writes `mov ds, ax`, `lldt ax`, `arpl ax, bx` without 66h: the r32/m16
+      // form with the full register.
+      if (cls === 'r16' && form.memSize === 2 && (NO_66.has(mnem) || (mnem === 'mov' && form.ops[0] === K.seg_reg))) {
         return { ...op, info: registerInfo('e' + op.name)!, name: 'e' + op.name };
       }
       return cls === 'r32';
-    case K.r32_reg: case K.r32_rm: case K.r32_opcode: case K.r32_reg_mem: return cls === 'r32';
     case K.seg_reg: return cls === 'sreg';
     case K.cr_reg: return cls === 'cr';
     case K.dr_reg: return cls === 'dr';

@@ -21,15 +21,16 @@ const ALIASES: Record<string, string> = {
   pusha: 'pushad', popa: 'popad', pushaw: 'pusha', popaw: 'popa',
   pushf: 'pushfd', popf: 'popfd', pushfw: 'pushf', popfw: 'popf',
   iret: 'iretd', iretw: 'iret', loopz: 'loope', loopnz: 'loopne',
-  sysexitd: 'sysexit', sysretd: 'sysret', wait: 'fwait',
+  sysexitd: 'sysexit', sysretd: 'sysret',
 };
 // Condition-code synonyms for jcc/setcc/cmovcc.
 const CC: Record<string, string> = {
   z: 'e', nz: 'ne', c: 'b', nae: 'b', nc: 'ae', nb: 'ae', na: 'be', nbe: 'a',
   nge: 'l', nl: 'ge', ng: 'le', nle: 'g', pe: 'p', po: 'np',
 };
-// iced keeps a few redundant encodings NASM never emits (82 /n, F6 /1, F7 /1).
-const REDUNDANT = /_82$|_F6r1$|_F7r1$/;
+// iced keeps a few redundant encodings NASM never emits (82 /n, F6 /1, F7 /1, and the
+// early-486 cmpxchg at 0F A6/A7).
+const REDUNDANT = /_82$|_F6r1$|_F7r1$|^Cmpxchg486_/;
 const IMPLICIT = new Set([K.seg_rSI, K.es_rDI, K.seg_rDI, K.seg_rBX_al]);
 
 let index: Map<string, Form[]> | undefined;

@@ -46,7 +46,7 @@ export const SIZE_KEYWORDS: Record<string, number> = {
 };
 const DATA_UNITS: Record<string, number> = { db: 1, dw: 2, dd: 4, dq: 8, dt: 10 };
 const RES_UNITS: Record<string, number> = { resb: 1, resw: 2, resd: 4, resq: 8, rest: 10 };
-const PREFIXES = new Set(['rep', 'repe', 'repz', 'repne', 'repnz', 'lock']);
+const PREFIXES = new Set(['rep', 'repe', 'repz', 'repne', 'repnz', 'lock', 'o16', 'o32']);
 const DIRECTIVES = new Set([
   ...Object.keys(DATA_UNITS), ...Object.keys(RES_UNITS), 'times', 'align', 'alignb', 'equ', 'org',
   'section', 'segment', 'global', 'extern', 'export', 'import', 'bits', 'use32', 'struc',
