@@ -31,9 +31,16 @@ export interface Block {
   source: string;
   /** False when an instruction straddles two pages: such blocks are not cached. */
   cacheable: boolean;
+  /** The blocks that ran after this one (see Cpu.execChained), valid while the cache's
+   *  epoch is `linkEpoch` and the CPL is `linkCpl`. */
+  exitA: Block | null;
+  exitB: Block | null;
+  linkEpoch: number;
+  linkCpl: number;
 }
 
-const MAX_BLOCK = 64;
+/** The most instructions in a block: the run loop keeps this much room before a deadline. */
+export const MAX_BLOCK = 64;
 /** Code-presence granularity inside a page, so data next to code does not thrash. */
 const LINE_SHIFT = 6;
 
@@ -44,10 +51,26 @@ export class CodeCache {
   private readonly lines: Uint16Array;
   private readonly pageBlocks = new Map<number, Set<Block>>();
   compiled = 0;
+  /** Bumped whenever a translation or a block may have gone stale (TLB flush, invlpg,
+   *  invalidated code): block links made in an older epoch are ignored. */
+  epoch = 0;
 
   constructor(private readonly cpu: Cpu) {
     this.lines = new Uint16Array(cpu.mem.size >>> LINE_SHIFT);
     cpu.mmu.onCodeWrite = (pa, len) => this.invalidate(pa, len);
+    cpu.mmu.onFlush = () => { this.epoch++; };
+  }
+
+  /** Remembers that `to` ran after `from` (two exits per block, the newest replacing). */
+  link(from: Block, to: Block, cpl: number): void {
+    if (!to.cacheable || !from.cacheable) return;
+    if (from.linkEpoch !== this.epoch || from.linkCpl !== cpl) {
+      from.exitA = from.exitB = null;
+      from.linkEpoch = this.epoch;
+      from.linkCpl = cpl;
+    }
+    if (from.exitA === null) from.exitA = to;
+    else { from.exitB = from.exitA; from.exitA = to; }
   }
 
   /** The block starting at `eip` (linear) / `phys`, compiling it on a miss. `one` asks for
@@ -72,6 +95,7 @@ export class CodeCache {
 
   /** Drops everything (breakpoints changed, snapshot restored). */
   flush(): void {
+    this.epoch++;
     for (const set of this.pageBlocks.values()) for (const b of [...set]) this.drop(b);
     this.blocks.clear();
     this.single.clear();
@@ -87,6 +111,7 @@ export class CodeCache {
   }
 
   private drop(b: Block): void {
+    this.epoch++;
     for (let l = b.phys >>> LINE_SHIFT; l <= (b.physEnd - 1) >>> LINE_SHIFT; l++) this.lines[l]--;
     const ppn = b.phys >>> PAGE_SHIFT;
     const set = this.pageBlocks.get(ppn);
@@ -115,6 +140,7 @@ export class CodeCache {
       emitterFor(insn)(g);
       if (g.mayFault || g.branches || g.endsBlock) body.push(`c.eip=${insn.eip};`);
       body.push(...g.out);
+      if (g.endsBlock) body.push('c.attention=true;');
       knownOp = g.flagsOut;
       lastGen = g;
       physEnd = phys + (pc + insn.len - eip);
@@ -126,7 +152,7 @@ export class CodeCache {
     if (!lastGen!.branches) body.push(`c.eip=${pc};`);
     const loops = lastGen!.branches && insns[n - 1].target === eip;
     const source = loops
-      ? `let a=0,v=0,x=0,y=0,t=0,u=0;\nfor(;;){\n${body.join('\n')}\nc.icount+=${n};\nif(c.eip!==${eip}||c.icount>=c.limit)return;\n}`
+      ? `let a=0,v=0,x=0,y=0,t=0,u=0;\nfor(;;){\n${body.join('\n')}\nc.icount+=${n};\nif(c.eip!==${eip}||c.icount+${n}>c.limit)return;\n}`
       : `let a=0,v=0,x=0,y=0,t=0,u=0;\n${body.join('\n')}\nc.icount+=${n};`;
     let fn: BlockFn;
     try {
@@ -134,7 +160,7 @@ export class CodeCache {
     } catch (e) {
       throw new Error(`code generator produced invalid JS for block at ${hex(eip)}: ${(e as Error).message}\n${source}`);
     }
-    return { eip, phys, physEnd, insns, fn, source, cacheable };
+    return { eip, phys, physEnd, insns, fn, source, cacheable, exitA: null, exitB: null, linkEpoch: -1, linkCpl: -1 };
   }
 
   /** Reads and decodes one instruction at linear `pc`, fetching the bytes through the MMU

@@ -8,7 +8,7 @@
 import { PhysicalMemory } from './memory.ts';
 import { Mmu } from './mmu.ts';
 import { Flags } from './flags.ts';
-import { CodeCache, type Block } from './compile.ts';
+import { CodeCache, MAX_BLOCK, type Block } from './compile.ts';
 import { helpers } from './ops/helpers.ts';
 import { PortBus } from './ports.ts';
 import { deliverException, deliverInterrupt } from './interrupts.ts';
@@ -97,6 +97,11 @@ export class Cpu {
   onInstruction: ((cpu: Cpu) => void) | null = null;
   /** A helper sets this to stop the run after the current instruction. */
   pendingStop: StopReason | null = null;
+  /** Set by instructions after which the run loop must look again (sti, popf, iret, hlt,
+   *  in/out, mov ss...): the compiler emits it for every block-ending instruction. */
+  attention = false;
+  /** The block being executed, to count the instructions retired before a fault. */
+  private current: Block | null = null;
   /** Inside step(): an exception or interrupt delivery ends the step too. */
   private stepping = false;
 
@@ -162,7 +167,8 @@ export class Cpu {
       }
       if (this.halted) {
         // Idle: time jumps to the next timer event, as if the CPU waited for it.
-        const next = clock ? clock.deadline : Infinity;
+        // With IF clear nothing can wake the CPU (no NMI source): it stays halted.
+        const next = clock && (this.flags.bits & IF) ? clock.deadline : Infinity;
         if (next === Infinity || next >= end) {
           if (next !== Infinity) this.icount = end;
           return next === Infinity ? { kind: 'halted' } : { kind: 'budget' };
@@ -177,7 +183,8 @@ export class Cpu {
       const single = this.onInstruction !== null || (this.flags.bits & TF) !== 0 || this.interruptShadow;
       this.limit = deadline;
       try {
-        this.execBlock(single || deadline - this.icount < 64);
+        if (single || deadline - this.icount < MAX_BLOCK) this.execOne();
+        else this.execChained(deadline);
       } catch (e) {
         const stop = this.handleThrow(e);
         if (stop) return stop;
@@ -201,29 +208,48 @@ export class Cpu {
     }
   }
 
-  private execBlock(one: boolean): void {
+  /** One instruction through a single-instruction block: the exact path for stepping,
+   *  tracing, TF and the last instructions before a deadline. */
+  private execOne(): void {
     const lin = (this.eip + this.segBase[CS]) | 0;
-    const phys = this.mmu.fetchPhys(lin);
-    const block = this.code.get(this.eip, phys, one);
-    if (one) {
-      this.onInstruction?.(this);
-      const tf = (this.flags.bits & TF) !== 0;
-      this.interruptShadow = false;
-      this.runBlock(block);
-      // TF was set before the instruction: a single-step trap after it.
-      if (tf && !this.pendingStop) this.trap(DB);
-    } else {
-      this.runBlock(block);
-    }
+    const block = this.code.get(this.eip, this.mmu.fetchPhys(lin), true);
+    this.onInstruction?.(this);
+    const tf = (this.flags.bits & TF) !== 0;
+    this.interruptShadow = false;
+    this.attention = false;
+    this.current = block;
+    block.fn(this, this.regs, this.mmu, this.flags, helpers);
+    // TF was set before the instruction: a single-step trap after it.
+    if (tf && !this.pendingStop) this.trap(DB);
   }
 
-  private runBlock(b: Block): void {
-    try {
+  /**
+   * The fast path: block after block while nothing needs the run loop's attention (an
+   * instruction that may change IF, TF, the interrupt shadow or device state sets
+   * `attention`), no breakpoint is reached, and a whole block still fits before the
+   * deadline. Each block remembers the blocks that followed it (its exits), so a loop of
+   * blocks runs without translating EIP or searching the cache; the links hold only while
+   * the translation epoch and the CPL are what they were when the link was made.
+   */
+  private execChained(deadline: number): void {
+    const bps = this.breakpoints, code = this.code;
+    let prev: Block | null = null;
+    this.attention = false;
+    do {
+      let b: Block | null = null;
+      const eip = this.eip;
+      if (prev !== null && prev.linkEpoch === code.epoch && prev.linkCpl === this.cpl) {
+        if (prev.exitA !== null && prev.exitA.eip === eip) b = prev.exitA;
+        else if (prev.exitB !== null && prev.exitB.eip === eip) b = prev.exitB;
+      }
+      if (b === null) {
+        b = code.get(eip, this.mmu.fetchPhys((eip + this.segBase[CS]) | 0), false);
+        if (prev !== null) code.link(prev, b, this.cpl);
+      }
+      this.current = b;
       b.fn(this, this.regs, this.mmu, this.flags, helpers);
-    } catch (e) {
-      if (e instanceof CpuFault) this.icount += CodeCache.retiredBefore(b, this.eip);
-      throw e;
-    }
+      prev = b;
+    } while (this.icount + MAX_BLOCK <= deadline && !this.attention && (bps.size === 0 || !bps.has(this.eip >>> 0)));
   }
 
   /** Delivers a trap-class exception (after the instruction, EIP already advanced). */
@@ -239,6 +265,8 @@ export class Cpu {
   /** Turns a throw from a block into an exception delivery, or a stop. */
   private handleThrow(e: unknown): StopReason | null {
     if (e instanceof CpuFault) {
+      if (this.current) this.icount += CodeCache.retiredBefore(this.current, this.eip);
+      this.current = null;
       this.halted = false;
       try {
         deliverException(this, e.vector, e.errorCode);

@@ -35,6 +35,8 @@ export class Mmu {
   readonly codePages: Uint8Array;
   /** Called before a write lands in a page that holds translated code. */
   onCodeWrite: (pa: PhysicalAddress, len: number) => void = () => {};
+  /** Called when translations are dropped (the code cache's block links depend on them). */
+  onFlush: () => void = () => {};
   /** Counts page walks (TLB misses), for the benchmarks and the UI. */
   walks = 0;
 
@@ -229,6 +231,7 @@ export class Mmu {
 
   /** Drops every translation (CR3 load, CR0.PG/WP or CR4 change). */
   flush(): void {
+    this.onFlush();
     if (this.nfills > FILL_LOG) {
       for (const t of this.tables) t.fill(0);
     } else {
@@ -242,6 +245,7 @@ export class Mmu {
 
   /** `invlpg`: drops one page's translations. */
   invalidate(lin: LinearAddress): void {
+    this.onFlush();
     const vpn = lin >>> PAGE_SHIFT;
     for (const t of this.tables) t[vpn] = 0;
   }

@@ -33,6 +33,7 @@ function hlt(g: Gen): void {
   privileged(g);
   g.emit(`c.halted=true;c.eip=${g.next};`);
   g.branches = true;
+  g.endsBlock = true;
 }
 
 function cli(g: Gen): void { g.keepsFlags(); ioPrivileged(g); g.emit(`f.bits&=${~IF};`); }
@@ -78,11 +79,13 @@ function int(g: Gen): void {
   g.call(`h.softwareInterrupt(c,${v},${g.next})`);
   if (m === Mnemonic.Into) g.emit(`}else c.eip=${g.next};`);
   g.branches = true;
+  g.endsBlock = true; // IF/TF change, vector breakpoints
 }
 
 function iret(g: Gen): void {
   g.call(`h.interruptReturn(c,${g.insn.osize === 16 ? 2 : 4})`);
   g.branches = true;
+  g.endsBlock = true; // IF and TF come back from the stack
 }
 
 function sysenterOp(g: Gen): void { g.call('h.sysenter(c)'); g.branches = true; }
