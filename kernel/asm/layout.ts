@@ -359,6 +359,7 @@ export class Layout {
   }
 
   private data(unit: number, items: import('./parser.ts').DataItem[]): void {
+    const ctx = this.ctx(); // `$` is the start of the line for every item, as in NASM
     for (const it of items) {
       if (it.k === 'str') {
         const bytes = Array.from(it.s, c => c.charCodeAt(0) & 0xff);
@@ -366,7 +367,7 @@ export class Layout {
         this.emit(bytes);
         continue;
       }
-      const v = this.eval(it.e);
+      const v = evaluate(it.e, ctx);
       if (v.rel && unit !== 4 && !v.unknown) this.warnOrError(unit);
       if (simpleRange(v, unit) === false) this.warn(`value ${v.n} does not fit in ${unit * 8} bits; truncated`);
       const buf = new ByteBuffer();

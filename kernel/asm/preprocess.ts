@@ -12,6 +12,8 @@ export type IncludeResolver = (name: string, fromFile: string) => { file: string
 
 interface Macro { name: string; min: number; max: number; greedy: boolean; body: SourceLine[]; pos: SourcePos }
 interface Define { params: string[] | null; body: string }
+/** The parameters of the macro call being expanded (%rotate changes them). */
+interface Frame { args: string[]; id: number }
 interface Cond { active: boolean; done: boolean; parentActive: boolean; sawElse: boolean; pos: SourcePos }
 
 const MAX_DEPTH = 64;
@@ -31,12 +33,12 @@ export class Preprocessor {
     return this.out;
   }
 
-  private process(lines: SourceLine[], depth: number): void {
+  private process(lines: SourceLine[], depth: number, frame?: Frame): void {
     if (depth > MAX_DEPTH) throw new AsmError('macro or include nesting too deep');
     const conds: Cond[] = [];
     const active = () => conds.length === 0 || conds[conds.length - 1].active;
     for (let i = 0; i < lines.length; i++) {
-      const src = lines[i];
+      const src = frame ? { ...lines[i], text: substitute(lines[i].text, frame.args, frame.id) } : lines[i];
       const pos = { file: src.file, line: src.line, col: 1 };
       try {
         const trimmed = stripComment(src.text).trim();
@@ -45,7 +47,8 @@ export class Preprocessor {
         if (word && this.conditional(word, dir![2], conds, pos)) continue;
         if (!active()) continue;
         if (word === 'macro' || word === 'imacro') { i = this.defineMacro(lines, i, dir![2], pos); continue; }
-        if (word === 'rep') { i = this.rep(lines, i, dir![2], pos, depth); continue; }
+        if (word === 'rep') { i = this.rep(lines, i, dir![2], pos, depth, frame); continue; }
+        if (word === 'rotate') { this.rotate(dir![2], pos, frame); continue; }
         if (word) { this.directive(word, dir![2], pos, depth); continue; }
         this.line(src, depth);
       } catch (e) {
@@ -158,7 +161,16 @@ export class Preprocessor {
     throw new AsmError(`%macro '${m[1]}' has no %endmacro`);
   }
 
-  private rep(lines: SourceLine[], i: number, arg: string, pos: SourcePos, depth: number): number {
+  private rotate(arg: string, pos: SourcePos, frame: Frame | undefined): void {
+    if (!frame) throw new AsmError('%rotate outside a macro');
+    const n = this.evalCondition(arg, pos);
+    const len = frame.args.length;
+    if (len === 0) return;
+    const k = ((n % len) + len) % len;
+    frame.args = [...frame.args.slice(k), ...frame.args.slice(0, k)];
+  }
+
+  private rep(lines: SourceLine[], i: number, arg: string, pos: SourcePos, depth: number, frame?: Frame): number {
     const count = this.evalCondition(arg, pos);
     let nest = 0;
     for (let j = i + 1; j < lines.length; j++) {
@@ -166,7 +178,7 @@ export class Preprocessor {
       if (/^%rep\b/.test(t)) nest++;
       if (/^%endrep\b/.test(t) && nest-- === 0) {
         const body = lines.slice(i + 1, j);
-        for (let k = 0; k < count; k++) this.process(body, depth + 1);
+        for (let k = 0; k < count; k++) this.process(body, depth + 1, frame);
         return j;
       }
     }
@@ -191,9 +203,8 @@ export class Preprocessor {
       args.splice(mac.max - 1, args.length, rest);
     }
     if (m[1].trim()) this.out.push({ ...src, text: m[1] });
-    const id = ++this.uniq;
-    const body = mac.body.map(l => ({ ...l, file: src.file, line: src.line, text: substitute(l.text, args, id) }));
-    this.process(body, depth + 1);
+    const body = mac.body.map(l => ({ ...l, file: src.file, line: src.line }));
+    this.process(body, depth + 1, { args, id: ++this.uniq });
   }
 
   /** Replace %define'd names (whole identifiers, outside strings), repeatedly. */

@@ -10,11 +10,12 @@ export function nasmAvailable(): boolean {
 }
 
 /** Assemble with nasm -f bin; return the image and the bytes listed for each source line. */
-export function nasmAssemble(source: string): { bytes: Uint8Array; perLine: Map<number, string> } {
+export function nasmAssemble(source: string, files: Record<string, string> = {}): { bytes: Uint8Array; perLine: Map<number, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'ntlab-nasm-'));
   try {
     writeFileSync(join(dir, 'a.asm'), source);
-    execFileSync('nasm', ['-f', 'bin', '-w-all', '-o', join(dir, 'a.bin'), '-l', join(dir, 'a.lst'), join(dir, 'a.asm')], { stdio: 'pipe' });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    execFileSync('nasm', ['-f', 'bin', '-w-all', '-I', dir + '/', '-o', join(dir, 'a.bin'), '-l', join(dir, 'a.lst'), join(dir, 'a.asm')], { stdio: 'pipe' });
     const perLine = new Map<number, string>();
     for (const l of readFileSync(join(dir, 'a.lst'), 'latin1').split('\n')) {
       const m = l.match(/^\s*(\d+) [0-9A-F]{8} ([0-9A-F[\]()]+)-?\s/);
