@@ -2,7 +2,7 @@
 // flags are left lazy (flags.ts) with the operands, so CF/OF/AF are derived only if read.
 import { Mnemonic } from 'iced-x86';
 import { Gen, trunc, type Emitter } from '../codegen.ts';
-import { lazyOp, LAZY_ADD, LAZY_ADC, LAZY_SUB, LAZY_SBB, LAZY_INC, LAZY_DEC } from '../flags.ts';
+import { lazyOp, LAZY_ADD, LAZY_ADC, LAZY_SUB, LAZY_SBB, LAZY_INC, LAZY_DEC, LAZY_RESULT } from '../flags.ts';
 
 /** dst = dst op src for add/sub (and cmp, which only sets flags). */
 function binary(kind: number, sign: '+' | '-', store: boolean): Emitter {
@@ -34,7 +34,10 @@ function incdec(kind: number, sign: '+' | '-'): Emitter {
     g.prepare(true);
     g.emit(`x=${g.read(0)};v=${trunc(`x${sign}1`, s)};`);
     g.write(0, 'v');
-    g.emit(`f.keepCarry();f.op=${lazyOp(kind, s)};f.a=x;f.b=1;f.r=v;`);
+    // After inc/dec/logic/shift CF already sits in f.bits: no need to fold it in again.
+    const k = g.flagsIn >> 2;
+    const carryInBits = g.flagsIn > 0 && (k === LAZY_INC || k === LAZY_DEC || k === LAZY_RESULT);
+    g.emit(`${carryInBits ? '' : 'f.keepCarry();'}f.op=${lazyOp(kind, s)};f.a=x;f.b=1;f.r=v;`);
     g.setsFlags(lazyOp(kind, s));
   };
 }
