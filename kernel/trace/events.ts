@@ -1,0 +1,25 @@
+// The trace's vocabulary: one small typed record per interesting event, stamped with the
+// instruction count (the machine's clock) and the thread it happened on.
+
+/** How a system call entered the kernel. */
+export type EntryPath = 'int2e' | 'sysenter';
+
+interface Stamp {
+  /** Instructions retired when the event happened. */
+  icount: number;
+  /** The current KTHREAD's address (0 before the first thread exists). */
+  thread: number;
+}
+
+export type TraceEvent = Stamp & (
+  | { kind: 'syscall-enter'; number: number; name: string; args: number[]; previousMode: 0 | 1; path: EntryPath }
+  | { kind: 'syscall-exit'; number: number; name: string; status: number; statusName: string }
+  | { kind: 'irql'; from: number; to: number }
+  | { kind: 'interrupt'; vector: number; source: 'exception' | 'software' | 'external'; errorCode?: number; eip: number }
+  | { kind: 'apc-queue' | 'apc-deliver'; apc: number; mode: 0 | 1; routine: number }
+  | { kind: 'dpc-queue' | 'dpc-run'; dpc: number; routine: number }
+  | { kind: 'context-switch'; from: number; to: number }
+  | { kind: 'bugcheck'; code: number; params: number[] }
+);
+
+export type TraceKind = TraceEvent['kind'];
