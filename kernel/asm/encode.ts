@@ -64,6 +64,7 @@ export function encodeInstruction(req: EncodeRequest): Encoded {
     try {
       encoder.encode(ins, BigInt(req.ip >>> 0));
     } catch (e) {
+      encoder.takeBuffer(); // a failed encode may leave partial bytes behind
       const msg = String((e as Error).message ?? e);
       if (/Branch distance|too far/i.test(msg)) shortFailed = true;
       lastError = msg;
@@ -149,11 +150,18 @@ function resolveMemorySize(cands: Candidate[], ops: ROperand[], mnem: string): C
 }
 
 function noMatchMessage(req: EncodeRequest, forms: Form[], ops: ROperand[]): string {
-  const shapes = [...new Set(forms.filter(f => !f.implicit || ops.length === 0).map(f => f.text.toLowerCase()))];
+  const sameCount = forms.filter(f => (f.implicit ? 0 : f.ops.length) === ops.length);
+  const shapes = [...new Set((sameCount.length ? sameCount : forms).map(f => f.text.toLowerCase()))];
+  const list = `${shapes.slice(0, 12).join(' | ')}${shapes.length > 12 ? ' | ...' : ''}`;
   const imm = ops.find(o => o.k === 'imm' && simple(o.v));
-  const rangeHint = imm && imm.k === 'imm' && forms.some(f => f.ops.length === ops.length && f.ops.some(k => IMM_KINDS.has(k)))
-    ? ` (value ${imm.v.n} may be out of range)` : '';
-  return `invalid combination of operands for '${req.mnem}'${rangeHint}; valid forms: ${shapes.slice(0, 12).join(' | ')}${shapes.length > 12 ? ' | ...' : ''}`;
+  if (imm && imm.k === 'imm' && sameCount.some(f => f.ops.some(k => IMM_KINDS.has(k)))) {
+    // Would some form match if the immediate were small? Then the value is the problem.
+    const small: ROperand = { ...imm, v: { n: 0, rel: null, unknown: false } };
+    if (sameCount.some(f => matchForm(f, ops.map(o => (o === imm ? small : o)), req, canonicalMnemonic(req.mnem)))) {
+      return `value ${imm.v.n} out of range for '${req.mnem}' (valid forms: ${list})`;
+    }
+  }
+  return `invalid combination of operands for '${req.mnem}'; valid forms: ${list}`;
 }
 
 function has16BitOperand(ops: ROperand[]): boolean {

@@ -68,11 +68,17 @@ export function assemble(source: string, opts: AssembleOptions = {}): AssembleRe
   }
 }
 
+/** Diagnostics in source order (per file), whichever stage found them. */
+function sorted(list: Diagnostic[]): Diagnostic[] {
+  const files = [...new Set(list.map(d => d.file))];
+  return [...list].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.col - b.col);
+}
+
 function result(diags: Diagnostics, bytes: Uint8Array, symbols: AsmSymbol[], lineMap: LineMapEntry[], entry: number, pe?: PeInfo): AssembleResult {
   return {
     ok: !diags.hasErrors, bytes, symbols, lineMap, entry, pe,
-    errors: diags.list.filter(d => d.severity === 'error'),
-    warnings: diags.list.filter(d => d.severity === 'warning'),
+    errors: sorted(diags.list.filter(d => d.severity === 'error')),
+    warnings: sorted(diags.list.filter(d => d.severity === 'warning')),
   };
 }
 

@@ -87,6 +87,9 @@ export class Layout {
   private st!: Scratch;
   private stmtIndex = 0;
   private final = false;
+  /** Address of every statement in this pass and the previous one. */
+  private addr: number[] = [];
+  private prevAddr: number[] = [];
 
   constructor(private stmts: Stmt[], private placement: Placement, private format: string) {
     this.collectDirectives();
@@ -119,12 +122,14 @@ export class Layout {
       if (stable || this.final) break;
       if (pass === MAX_PASSES - 2) this.final = true; // give up optimising; report what we have
       this.prevSymbols = this.symbols;
+      this.prevAddr = this.addr;
     }
     // One more pass with everything known, reporting errors this time.
     this.final = true;
     this.prevSymbols = this.symbols;
+    this.prevAddr = this.addr;
     this.runPass(this.placement.place(sizes, this.org));
-    if (!this.sameSymbols()) this.diags.error({ file: this.stmts[0]?.pos.file ?? '?', line: 1, col: 1 }, 'symbol values did not converge');
+    if (!this.sameSymbols() && !this.diags.hasErrors) this.diags.error({ file: this.stmts[0]?.pos.file ?? '?', line: 1, col: 1 }, 'symbol values did not converge');
     for (const d of this.diags.list) outer.add(d.severity, d, d.message);
     this.checkGlobals(outer);
     return {
@@ -162,8 +167,10 @@ export class Layout {
       if (addr !== undefined) this.symbols.set(imp.name, { name: imp.name, value: addr, section: '.idata', kind: 'import', pos: imp.pos });
     }
     this.stmtIndex = 0;
+    this.addr = [];
     for (const s of this.stmts) {
       this.pos = s.pos;
+      this.addr.push(this.here().n);
       try {
         this.statement(s);
       } catch (e) {
@@ -227,18 +234,27 @@ export class Layout {
 
   private ctx(): EvalContext {
     return {
-      lookup: (name: string) => this.lookup(name),
+      lookup: (name: string, col: number) => this.lookup(name, col),
       here: this.here(),
       sectionStart: this.sectionStart(),
     };
   }
 
-  private lookup(name: string): Value | undefined {
-    const s = this.symbols.get(name) ?? this.prevSymbols.get(name);
-    if (s) return { n: s.value, rel: s.section, unknown: false };
+  private lookup(name: string, col?: number): Value | undefined {
+    const cur = this.symbols.get(name);
+    if (cur) return { n: cur.value, rel: cur.section, unknown: false };
+    const prev = this.prevSymbols.get(name);
+    if (prev) {
+      // A forward reference: last pass's value, moved by however much this section has
+      // grown since last pass up to here (everything after us moved at least that far).
+      const sec = this.st.sec;
+      const before = this.prevAddr[this.stmtIndex];
+      const shift = sec && prev.section === sec.name && before !== undefined ? this.addr[this.stmtIndex] - before : 0;
+      return { n: prev.value + (prev.kind === 'label' ? shift : 0), rel: prev.section, unknown: false };
+    }
     if (this.final) {
-      if (this.externs.has(name)) throw new AsmError(`symbol '${name}' is extern but not imported (use: import ${name} some.dll)`);
-      throw new AsmError(`undefined symbol '${name}'`);
+      if (this.externs.has(name)) throw new AsmError(`symbol '${name}' is extern but not imported (use: import ${name} some.dll)`, col);
+      throw new AsmError(`undefined symbol '${name}'`, col);
     }
     return undefined;
   }
@@ -386,10 +402,14 @@ export class Layout {
     if (!this.st.sec) throw new AsmError('instructions are not allowed inside struc/absolute');
     const ops = b.ops.map(o => this.resolveOperand(o));
     const id = this.stmtIndex;
-    const enc = encodeInstruction({
-      mnem: b.mnem, prefixes: b.prefixes, ops, ip: this.here().n,
-      allowShort: !this.longBranch.has(id),
-    });
+    let enc;
+    try {
+      enc = encodeInstruction({ mnem: b.mnem, prefixes: b.prefixes, ops, ip: this.here().n, allowShort: !this.longBranch.has(id) });
+    } catch (e) {
+      // Point at the mnemonic, not at a label in front of it.
+      if (e instanceof AsmError && e.col === undefined) e.col = b.col;
+      throw e;
+    }
     if (enc.short === false && enc.shortFailed) this.longBranch.add(id);
     for (const w of enc.warnings) this.warn(w);
     this.emit(enc.bytes, enc.relocs);
