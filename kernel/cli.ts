@@ -1,0 +1,104 @@
+// `ntlab` command line: a small dispatcher. Each subcommand takes the remaining
+// arguments and returns the process exit code. Diagnostics go to stderr.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { assemble, formatDiagnostic, type OutputFormat } from './asm/index.ts';
+import { fsIncludeResolver } from './asm/fs-include.ts';
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const nodeIo: Io = {
+  stdout: t => process.stdout.write(t),
+  stderr: t => process.stderr.write(t),
+};
+
+const USAGE = `usage: ntlab <command> [options]
+
+commands:
+  asm FILE.asm [-o OUT] [--format exe|dll|bin] [-I DIR] [-D NAME[=VALUE]] [--map]
+        assemble NASM-dialect source into a PE32 executable (default), a DLL or a flat binary
+`;
+
+type Command = (args: string[], io: Io) => number;
+
+const COMMANDS: Record<string, Command> = { asm: asmCommand };
+
+export function main(argv: string[], io: Io = nodeIo): number {
+  const [cmd, ...rest] = argv;
+  if (cmd === '-h' || cmd === '--help' || cmd === 'help') { io.stdout(USAGE); return 0; }
+  const run = cmd ? COMMANDS[cmd] : undefined;
+  if (!run) {
+    io.stderr(cmd ? `ntlab: unknown command '${cmd}'\n\n${USAGE}` : USAGE);
+    return 2;
+  }
+  try {
+    return run(rest, io);
+  } catch (e) {
+    io.stderr(`ntlab ${cmd}: ${(e as Error).message ?? e}\n`);
+    return 1;
+  }
+}
+
+interface AsmArgs { file: string; out?: string; format: OutputFormat; include: string[]; defines: Record<string, string>; map: boolean }
+
+function parseAsmArgs(args: string[]): AsmArgs | string {
+  const a: Partial<AsmArgs> = { include: [], defines: {}, map: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => { if (i + 1 >= args.length) throw new Error(`${arg} needs a value`); return args[++i]; };
+    if (arg === '-o') a.out = value();
+    else if (arg === '--format' || arg === '-f') {
+      const f = value();
+      if (f !== 'exe' && f !== 'dll' && f !== 'bin') return `unknown format '${f}' (exe, dll or bin)`;
+      a.format = f;
+    } else if (arg.startsWith('--format=')) {
+      const f = arg.slice(9);
+      if (f !== 'exe' && f !== 'dll' && f !== 'bin') return `unknown format '${f}' (exe, dll or bin)`;
+      a.format = f;
+    } else if (arg === '-I') a.include!.push(value());
+    else if (arg.startsWith('-I')) a.include!.push(arg.slice(2));
+    else if (arg.startsWith('-D')) {
+      const [k, v = ''] = (arg.length > 2 ? arg.slice(2) : value()).split('=');
+      a.defines![k] = v;
+    } else if (arg === '--map') a.map = true;
+    else if (arg.startsWith('-')) return `unknown option '${arg}'`;
+    else if (a.file) return `only one input file, got '${a.file}' and '${arg}'`;
+    else a.file = arg;
+  }
+  if (!a.file) return 'no input file';
+  // Without --format, the output name decides (x.dll, x.bin); otherwise an EXE.
+  const byName = a.out?.toLowerCase().match(/\.(dll|bin)$/)?.[1] as OutputFormat | undefined;
+  return { format: byName ?? 'exe', ...a } as AsmArgs;
+}
+
+function asmCommand(args: string[], io: Io): number {
+  const parsed = parseAsmArgs(args);
+  if (typeof parsed === 'string') { io.stderr(`ntlab asm: ${parsed}\n\n${USAGE}`); return 2; }
+  let source: string;
+  try {
+    source = readFileSync(parsed.file, 'utf8');
+  } catch {
+    io.stderr(`ntlab asm: cannot read '${parsed.file}'\n`);
+    return 1;
+  }
+  const result = assemble(source, {
+    fileName: parsed.file, format: parsed.format, defines: parsed.defines,
+    includeResolver: fsIncludeResolver(parsed.include),
+  });
+  for (const d of [...result.errors, ...result.warnings]) io.stderr(formatDiagnostic(d) + '\n');
+  if (!result.ok) {
+    io.stderr(`ntlab asm: ${result.errors.length} error(s), nothing written\n`);
+    return 1;
+  }
+  const ext = { exe: '.exe', dll: '.dll', bin: '.bin' }[parsed.format];
+  const out = parsed.out ?? basename(parsed.file, extname(parsed.file)) + ext;
+  writeFileSync(out, result.bytes);
+  if (parsed.map) {
+    const lines = result.symbols.map(s => `${s.address.toString(16).padStart(8, '0')} ${s.kind.padEnd(6)} ${s.name}`);
+    writeFileSync(out + '.map', lines.join('\n') + '\n');
+  }
+  return 0;
+}
