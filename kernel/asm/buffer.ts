@@ -12,7 +12,13 @@ export class ByteBuffer {
     this.buf = nb;
   }
   byte(b: number): void { this.reserve(1); this.buf[this.length++] = b & 0xff; }
-  bytes(b: ArrayLike<number>): void { this.reserve(b.length); this.buf.set(b, this.length); this.length += b.length; }
+  bytes(b: ArrayLike<number>): void {
+    this.reserve(b.length);
+    // A loop beats TypedArray.set for the few bytes of one instruction.
+    if (b.length < 32) for (let i = 0; i < b.length; i++) this.buf[this.length + i] = b[i];
+    else this.buf.set(b, this.length);
+    this.length += b.length;
+  }
   fill(n: number, b: number): void { this.reserve(n); this.buf.fill(b & 0xff, this.length, this.length + n); this.length += n; }
   le(value: number, size: number): void {
     let v = BigInt.asUintN(size * 8, BigInt(Math.trunc(value)));

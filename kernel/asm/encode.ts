@@ -50,6 +50,18 @@ const sex8 = (n: number) => (n << 24) >> 24;
 
 interface Candidate { form: Form; ops: ROperand[]; swapped: boolean; truncated: boolean }
 
+const branchCache = new Map<string, boolean>();
+
+/** Whether the mnemonic has relative-branch forms, whose bytes depend on the address. */
+export function isRelativeBranch(mnem: string): boolean {
+  let b = branchCache.get(mnem);
+  if (b === undefined) {
+    b = (formsOf(mnem) ?? []).some(f => f.ops.some(k => BRANCH_KINDS.has(k)));
+    branchCache.set(mnem, b);
+  }
+  return b;
+}
+
 export function encodeInstruction(req: EncodeRequest): Encoded {
   const forms = formsOf(req.mnem);
   if (!forms) throw new AsmError(`unknown mnemonic '${req.mnem}'`);

@@ -4,9 +4,8 @@
 // near, so sizes only grow and the loop terminates.
 import { AsmError, Diagnostics, type SourcePos } from './errors.ts';
 import { evaluate, type EvalContext, type Expr, type Value } from './expr.ts';
-import { encodeInstruction, type ROperand } from './encode.ts';
+import { encodeInstruction, isRelativeBranch, type Encoded, type ROperand } from './encode.ts';
 import type { Body, Operand, Stmt } from './parser.ts';
-import { registerInfo, registerName } from './registers.ts';
 import { ByteBuffer } from './buffer.ts';
 
 export type SectionKind = 'code' | 'rdata' | 'data' | 'bss';
@@ -90,6 +89,8 @@ export class Layout {
   /** Address of every statement in this pass and the previous one. */
   private addr: number[] = [];
   private prevAddr: number[] = [];
+  /** Encodings by instruction text and operand values: most lines encode the same each pass. */
+  private cache = new Map<string, Encoded>();
 
   constructor(private stmts: Stmt[], private placement: Placement, private format: string) {
     this.collectDirectives();
@@ -113,23 +114,22 @@ export class Layout {
 
   run(outer: Diagnostics): LayoutResult {
     let sizes: { name: string; kind: SectionKind; size: number }[] = [];
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const starts = this.placement.place(sizes, this.org);
-      this.runPass(starts);
+    for (let pass = 0; ; pass++) {
+      // From the second pass on every symbol has a value, so a pass may be the last
+      // one: it reports errors and records the line map.
+      this.final = pass >= 1;
+      this.runPass(this.placement.place(sizes, this.org));
       const newSizes = [...this.st.sections.values()].map(s => ({ name: s.name, kind: s.kind, size: s.size }));
       const stable = pass > 0 && this.sameSymbols() && sameSizes(sizes, newSizes);
       sizes = newSizes;
-      if (stable || this.final) break;
-      if (pass === MAX_PASSES - 2) this.final = true; // give up optimising; report what we have
+      if (stable) break;
+      if (pass === MAX_PASSES - 1) {
+        if (!this.diags.hasErrors) this.diags.error({ file: this.stmts[0]?.pos.file ?? '?', line: 1, col: 1 }, 'symbol values did not converge');
+        break;
+      }
       this.prevSymbols = this.symbols;
       this.prevAddr = this.addr;
     }
-    // One more pass with everything known, reporting errors this time.
-    this.final = true;
-    this.prevSymbols = this.symbols;
-    this.prevAddr = this.addr;
-    this.runPass(this.placement.place(sizes, this.org));
-    if (!this.sameSymbols() && !this.diags.hasErrors) this.diags.error({ file: this.stmts[0]?.pos.file ?? '?', line: 1, col: 1 }, 'symbol values did not converge');
     for (const d of this.diags.list) outer.add(d.severity, d, d.message);
     this.checkGlobals(outer);
     return {
@@ -232,9 +232,11 @@ export class Layout {
 
   // ------------------------------------------------------------ symbols and values
 
+  private readonly lookupFn = (name: string, col: number) => this.lookup(name, col);
+
   private ctx(): EvalContext {
     return {
-      lookup: (name: string, col: number) => this.lookup(name, col),
+      lookup: this.lookupFn,
       here: this.here(),
       sectionStart: this.sectionStart(),
     };
@@ -400,11 +402,19 @@ export class Layout {
 
   private instruction(b: Extract<Body, { k: 'insn' }>): void {
     if (!this.st.sec) throw new AsmError('instructions are not allowed inside struc/absolute');
-    const ops = b.ops.map(o => this.resolveOperand(o));
+    const ctx = this.ctx();
+    const ops: ROperand[] = [];
+    for (const o of b.ops) ops.push(this.resolveOperand(o, ctx));
     const id = this.stmtIndex;
     let enc;
     try {
-      enc = encodeInstruction({ mnem: b.mnem, prefixes: b.prefixes, ops, ip: this.here().n, allowShort: !this.longBranch.has(id) });
+      const req = { mnem: b.mnem, prefixes: b.prefixes, ops, ip: this.here().n, allowShort: !this.longBranch.has(id) };
+      const key = cacheKey(req);
+      enc = this.cache.get(key);
+      if (!enc) {
+        enc = encodeInstruction(req);
+        this.cache.set(key, enc);
+      }
     } catch (e) {
       // Point at the mnemonic, not at a label in front of it.
       if (e instanceof AsmError && e.col === undefined) e.col = b.col;
@@ -415,21 +425,32 @@ export class Layout {
     this.emit(enc.bytes, enc.relocs);
   }
 
-  private resolveOperand(o: Operand): ROperand {
-    const v = (e: Expr) => this.eval(e);
+  private resolveOperand(o: Operand, ctx: EvalContext): ROperand {
     switch (o.k) {
-      case 'reg': {
-        const name = registerName(o.reg);
-        return { k: 'reg', info: registerInfo(name)!, name };
-      }
+      case 'reg': return { k: 'reg', info: o.info, name: o.name };
       case 'mem': {
-        const disp = o.disp ? v(o.disp) : null;
+        const disp = o.disp ? evaluate(o.disp, ctx) : null;
         return { k: 'mem', base: o.base, index: o.index, scale: o.scale, disp, seg: o.seg, size: o.size, far: o.far };
       }
-      case 'imm': return { k: 'imm', v: v(o.e), size: o.size, strict: o.strict, jump: o.jump };
-      case 'far': return { k: 'far', seg: v(o.seg), off: v(o.off), size: o.size };
+      case 'imm': return { k: 'imm', v: evaluate(o.e, ctx), size: o.size, strict: o.strict, jump: o.jump };
+      case 'far': return { k: 'far', seg: evaluate(o.seg, ctx), off: evaluate(o.off, ctx), size: o.size };
     }
   }
+}
+
+function cacheKey(req: { mnem: string; prefixes: string[]; ops: ROperand[]; ip: number; allowShort: boolean }): string {
+  let k = req.mnem + ' ' + req.prefixes.join(' ');
+  if (isRelativeBranch(req.mnem)) k += `@${req.ip}/${req.allowShort}`;
+  const val = (v: Value | null) => (v ? `${v.n}:${v.rel}:${v.unknown}` : '-');
+  for (const o of req.ops) {
+    switch (o.k) {
+      case 'reg': k += `|r${o.name}`; break;
+      case 'mem': k += `|m${o.base},${o.index},${o.scale},${val(o.disp)},${o.seg},${o.size},${o.far}`; break;
+      case 'imm': k += `|i${val(o.v)},${o.size},${o.strict},${o.jump}`; break;
+      case 'far': k += `|f${val(o.seg)},${val(o.off)},${o.size}`; break;
+    }
+  }
+  return k;
 }
 
 function simpleRange(v: Value, unit: number): boolean | undefined {

@@ -5,10 +5,10 @@ import type { Register } from 'iced-x86';
 import { AsmError, type SourcePos } from './errors.ts';
 import { tokenize, type Token } from './lexer.ts';
 import { parseExpr, TokStream, type Expr } from './expr.ts';
-import { registerInfo } from './registers.ts';
+import { registerInfo, type RegInfo } from './registers.ts';
 
 export type Operand =
-  | { k: 'reg'; reg: Register; name: string; col: number }
+  | { k: 'reg'; reg: Register; info: RegInfo; name: string; col: number }
   | { k: 'mem'; base?: Register; index?: Register; scale: number; disp: Expr | null; seg?: Register;
       size: number; far: boolean; nosplit: boolean; col: number }
   | { k: 'imm'; e: Expr; size: number; strict: boolean; jump?: 'short' | 'near' | 'far'; col: number }
@@ -264,7 +264,7 @@ export class Parser {
         ts.i += 2;
         return this.memory(ts, size, jump === 'far', r.reg, col);
       }
-      if (r) { ts.next(); return { k: 'reg', reg: r.reg, name: p.text.toLowerCase(), col }; }
+      if (r) { ts.next(); return { k: 'reg', reg: r.reg, info: r, name: p.text.toLowerCase(), col }; }
     }
     const e = this.expr(ts);
     if (ts.eatOp(':')) return { k: 'far', seg: e, off: this.expr(ts), size, col };
