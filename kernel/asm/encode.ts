@@ -9,7 +9,7 @@ import { registerInfo, type RegInfo } from './registers.ts';
 export type ROperand =
   | { k: 'reg'; info: RegInfo; name: string }
   | { k: 'mem'; base?: Register; index?: Register; scale: number; disp: Value | null; seg?: Register;
-      size: number; far: boolean }
+      size: number; far: boolean; dispSize?: number }
   | { k: 'imm'; v: Value; size: number; strict: boolean; jump?: 'short' | 'near' | 'far' }
   | { k: 'far'; seg: Value; off: Value; size: number };
 
@@ -139,6 +139,7 @@ function matchForms(req: EncodeRequest, forms: Form[]): Candidate[] {
   if (mnem === 'imul' && ops.length === 2 && ops[1].k === 'imm' && ops[0].k === 'reg') ops = [ops[0], ops[0], ops[1]];
   if ((mnem === 'aam' || mnem === 'aad') && ops.length === 0) ops = [{ k: 'imm', v: { n: 10, rel: null, unknown: false }, size: 0, strict: false }];
   const tries: { ops: ROperand[]; swapped: boolean }[] = [{ ops, swapped: false }];
+  if (mnem.startsWith('f')) tries.push(...fpuDefaults(mnem, ops).map(o => ({ ops: o, swapped: false })));
   if ((mnem === 'xchg' || mnem === 'test') && ops.length === 2) tries.push({ ops: [ops[1], ops[0]], swapped: true });
   const out: Candidate[] = [];
   for (const t of tries) {
@@ -149,6 +150,14 @@ function matchForms(req: EncodeRequest, forms: Form[]): Candidate[] {
   }
   if (out.length === 0) throw new AsmError(noMatchMessage(req, forms, ops));
   return resolveMemorySize(out, ops, mnem);
+}
+
+/** x87 shorthands: `fadd st1` is `fadd st0, st1`; `fxch` is `fxch st1`; `faddp` is `faddp st1, st0`. */
+function fpuDefaults(mnem: string, ops: ROperand[]): ROperand[][] {
+  const st = (n: number): ROperand => ({ k: 'reg', info: registerInfo(`st${n}`)!, name: `st${n}` });
+  if (ops.length === 1 && ops[0].k === 'reg' && ops[0].info.cls === 'st') return [[st(0), ops[0]], [ops[0], st(0)]];
+  if (ops.length === 0) return [[st(1)], [st(0), st(1)], [st(1), st(0)]];
+  return [];
 }
 
 /** NASM needs a size for `inc [x]`; for near jmp/call through memory it assumes dword. */
@@ -354,6 +363,8 @@ function setMemory(ins: Instruction, i: number, op: Extract<ROperand, { k: 'mem'
   // full-width displacement for addresses (labels) and absolute operands.
   const full = addr16 ? 2 : 4;
   if (op.base === undefined && op.index === undefined) ins.memoryDisplSize = full;
+  else if (op.dispSize === 1 && (!d || simple(d))) ins.memoryDisplSize = 1;
+  else if (op.dispSize && op.dispSize > 1) ins.memoryDisplSize = full;
   else if (!d) ins.memoryDisplSize = 0;
   else if (simple(d)) ins.memoryDisplSize = n === 0 ? 0 : 1;
   else ins.memoryDisplSize = full;

@@ -21,7 +21,7 @@ const ALIASES: Record<string, string> = {
   pusha: 'pushad', popa: 'popad', pushaw: 'pusha', popaw: 'popa',
   pushf: 'pushfd', popf: 'popfd', pushfw: 'pushf', popfw: 'popf',
   iret: 'iretd', iretw: 'iret', loopz: 'loope', loopnz: 'loopne',
-  sysexitd: 'sysexit', sysretd: 'sysret',
+  sysexitd: 'sysexit', sysretd: 'sysret', fwait: 'wait',
 };
 // Condition-code synonyms for jcc/setcc/cmovcc.
 const CC: Record<string, string> = {

@@ -430,7 +430,7 @@ export class Layout {
       case 'reg': return { k: 'reg', info: o.info, name: o.name };
       case 'mem': {
         const disp = o.disp ? evaluate(o.disp, ctx) : null;
-        return { k: 'mem', base: o.base, index: o.index, scale: o.scale, disp, seg: o.seg, size: o.size, far: o.far };
+        return { k: 'mem', base: o.base, index: o.index, scale: o.scale, disp, seg: o.seg, size: o.size, far: o.far, dispSize: o.dispSize };
       }
       case 'imm': return { k: 'imm', v: evaluate(o.e, ctx), size: o.size, strict: o.strict, jump: o.jump };
       case 'far': return { k: 'far', seg: evaluate(o.seg, ctx), off: evaluate(o.off, ctx), size: o.size };
@@ -445,7 +445,7 @@ function cacheKey(req: { mnem: string; prefixes: string[]; ops: ROperand[]; ip: 
   for (const o of req.ops) {
     switch (o.k) {
       case 'reg': k += `|r${o.name}`; break;
-      case 'mem': k += `|m${o.base},${o.index},${o.scale},${val(o.disp)},${o.seg},${o.size},${o.far}`; break;
+      case 'mem': k += `|m${o.base},${o.index},${o.scale},${val(o.disp)},${o.seg},${o.size},${o.far},${o.dispSize}`; break;
       case 'imm': k += `|i${val(o.v)},${o.size},${o.strict},${o.jump}`; break;
       case 'far': k += `|f${val(o.seg)},${val(o.off)},${o.size}`; break;
     }

@@ -10,7 +10,7 @@ import { registerInfo, type RegInfo } from './registers.ts';
 export type Operand =
   | { k: 'reg'; reg: Register; info: RegInfo; name: string; col: number }
   | { k: 'mem'; base?: Register; index?: Register; scale: number; disp: Expr | null; seg?: Register;
-      size: number; far: boolean; nosplit: boolean; col: number }
+      size: number; far: boolean; nosplit: boolean; dispSize: number; col: number }
   | { k: 'imm'; e: Expr; size: number; strict: boolean; jump?: 'short' | 'near' | 'far'; col: number }
   | { k: 'far'; seg: Expr; off: Expr; size: number; col: number };
 
@@ -275,9 +275,15 @@ export class Parser {
   private memory(ts: TokStream, size: number, far: boolean, seg: Register | undefined, col: number): Operand {
     ts.expectOp('[');
     let nosplit = false;
-    const first = ts.peek();
-    if (first.kind === 'id' && first.text.toLowerCase() === 'nosplit') { nosplit = true; ts.next(); }
-    if (first.kind === 'id' && SIZE_KEYWORDS[first.text.toLowerCase()] === 4 && ts.peek(1).kind !== 'op') ts.next();
+    let dispSize = 0;
+    // `[nosplit eax*2]`, `[byte eax+4]`, `[dword eax+4]`: encoding hints inside the brackets.
+    for (let t = ts.peek(); t.kind === 'id'; t = ts.peek()) {
+      const w = t.text.toLowerCase();
+      if (w === 'nosplit') nosplit = true;
+      else if (w === 'byte' || w === 'dword' || w === 'word') dispSize = SIZE_KEYWORDS[w];
+      else break;
+      ts.next();
+    }
     const s0 = ts.peek();
     const sr = s0.kind === 'id' ? registerInfo(s0.text) : undefined;
     if (sr && sr.cls === 'sreg' && ts.peek(1).kind === 'op' && ts.peek(1).text === ':') {
@@ -299,7 +305,7 @@ export class Parser {
       break;
     }
     ts.expectOp(']');
-    return { k: 'mem', ...arrangeAddress(regs, nosplit, col), disp, seg, size, far, nosplit, col };
+    return { k: 'mem', ...arrangeAddress(regs, nosplit, col), disp, seg, size, far, nosplit, dispSize, col };
   }
 
   /** One `+`-separated term of an address: a register, `reg*n`, `n*reg`, or an expression. */

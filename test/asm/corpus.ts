@@ -131,6 +131,16 @@ export function corpusLines(): string[] {
   L.push('db 1, 2, 3', 'db "hello", 13, 10, 0', "db 'x'", 'dw 0x1234, -1', 'dw "ab"', 'dd 0x12345678, data_label', 'dd "abc"',
     'db (3+4)*2, 1<<4, 0x100>>4, 7 % 3, 7/2, ~0 & 0xff, 5|2, 6^3', 'dd equ_big - 1', "mov eax, 'abcd'", 'mov al, "z"',
     'times 3 db 0x55', 'times 2 nop', 'mov eax, $', 'mov eax, $$', 'dd $ - $$');
+  // 16-bit addressing, segment-override spellings, address hints, x87
+  L.push('mov [bx+si], al', 'mov ax, [bp+di+4]', 'mov [bx], eax', 'lea ax, [si+0x1234]', 'mov cx, [bp]', 'mov [di-2], dl',
+    'mov eax, fs:[0x124]', 'mov eax, [fs:eax+4]', 'mov byte [es:edi], 0', 'mov [gs:0], esp', 'jmp dword far [eax]',
+    "cmp byte [eax], 'a'", "mov eax, 'ab'", 'mov eax, [dword 0x10]', 'mov eax, [byte eax+4]', 'mov eax, [dword eax+4]',
+    'mov eax, [esp+ecx*4]', 'mov eax, [ebp*2]', 'mov eax, [nosplit eax*2]', 'mov eax, [eax*1]', 'mov eax, [ecx+eax*1]',
+    'mov eax, [eax+esp]', 'mov eax, [esp+eax]', 'mov eax, [ebx+4*esi]', 'mov eax, [4*esi+ebx+8]', 'mov eax, [-8+ebp]',
+    'mov eax, [ebp+ebx-8+4]', 'mov eax, [ebx+(4*2)]', 'mov eax, [eax*3]', 'mov eax, [ecx*5+1]', 'mov eax, [edx*9]',
+    'fld dword [eax]', 'fstp qword [ebx]', 'fadd st0, st1', 'fxch st1', 'fild word [eax]', 'fistp dword [eax]', 'fninit',
+    'fnstsw ax', 'fldcw [eax]', 'fxch', 'faddp', 'fmulp st2, st0', 'fadd st1', 'fsubr st0, st3', 'fcomp st2', 'fucompp',
+    'fld st3', 'fld tword [eax]', 'fstp tword [ebx]', 'fldz', 'fld1', 'fsqrt', 'fwait', 'emms', 'movd mm0, eax');
   return L;
 }
 
