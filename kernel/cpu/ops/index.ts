@@ -9,8 +9,9 @@ import * as logic from './logic.ts';
 import * as datamove from './datamove.ts';
 import * as control from './control.ts';
 import * as system from './system.ts';
+import * as strings from './string.ts';
 
-const families = [arith, logic, datamove, control, system];
+const families = [arith, logic, datamove, control, system, strings];
 
 const table = new Map<Mnemonic, Emitter>();
 for (const fam of families)

@@ -363,7 +363,7 @@ function msrValue(c: Cpu, n: number): number {
 }
 
 /** With CPL > IOPL, the TSS I/O permission bitmap decides (all `size` bits must be 0). */
-function checkIoPermission(c: Cpu, port: number, size: number): void {
+export function checkIoPermission(c: Cpu, port: number, size: number): void {
   if (c.cpl <= ((c.flags.bits & IOPL) >> 12)) return;
   const tr = c.tr;
   if (tr.sel === 0 || tr.limit < 0x67) gpFault(0);
