@@ -76,6 +76,7 @@ export class Parser {
     const toks = tokenize(text);
     if (toks[0].kind === 'eol') return null;
     const ts = new TokStream(toks);
+    const scopeBefore = this.scope;
     let label: string | undefined;
     const first = ts.peek();
     if (first.kind === 'id' && first.text.toLowerCase() === 'struc') {
@@ -90,11 +91,13 @@ export class Parser {
       ts.i += 1;
     }
     if (ts.atEnd()) return { pos, label, body: { k: 'none' } };
-    return { pos: { ...pos, col: ts.peek().col }, label, body: this.parseBody(ts, label) };
+    const col = ts.peek().col;
+    const body = this.parseBody(ts, label);
+    if (body.k === 'equ') this.scope = scopeBefore; // in NASM, `equ` does not start a local-label scope
+    return { pos: { ...pos, col }, label, body };
   }
 
   private defineLabel(name: string): string {
-    // `equ` names and labels both start a new local-label scope, like NASM's labels.
     const full = this.qualify(name.startsWith('$') ? name.slice(1) : name);
     if (!name.startsWith('.') && !name.startsWith('..@')) this.scope = full;
     return full;

@@ -56,3 +56,12 @@ test('forward references to equ constants still choose the short immediate', () 
   const r = assemble('add eax, LATER\nLATER equ 4\n');
   assert.equal(hex(r.bytes), '83c004');
 });
+
+test('local-label scope, equ, times with $, %define in operands: as nasm', { skip }, () => {
+  const src = ['bits 32', 'foo:', '.a: nop', 'X equ 5', '.b: jmp .a', 'bar: jmp foo.a', '.a: jmp foo.b', 'dd foo.b',
+    'times 4 - ($ - $$) % 4 db 0xcc', '%define REG eax', 'mov REG, X', 'lbl times 2 nop', 'jmp lbl'].join('\n') + '\n';
+  const r = assemble(src);
+  assert.deepEqual(r.errors, []);
+  assert.equal(hex(r.bytes), hex(nasmAssemble(src).bytes));
+  assert.ok(r.symbols.some(s => s.name === 'foo.b'));
+});
