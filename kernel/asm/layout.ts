@@ -290,7 +290,7 @@ export class Layout {
     const before = this.here().n;
     const sec = this.st.sec;
     this.body(b);
-    if (this.final && sec && this.st.sec === sec && sec.size > 0) {
+    if (this.final && sec && this.st.sec === sec && sec.kind !== 'bss') {
       const size = this.here().n - before;
       if (size > 0) this.lineMap.push({ address: before, size, file: s.pos.file, line: s.pos.line, section: sec.name });
     }

@@ -59,28 +59,25 @@ export class Preprocessor {
     if (conds.length) this.diags.error(conds[conds.length - 1].pos, '%if without %endif');
   }
 
-  /** Handles %if-family lines; returns false for anything else. */
+  /** Handles %if-family lines (%if, %ifn, %ifdef, %ifidn, ... and %elif forms); false otherwise. */
   private conditional(word: string, arg: string, conds: Cond[], pos: SourcePos): boolean {
     const top = conds[conds.length - 1];
     const parentActive = conds.length === 0 || top.active;
-    const test = (w: string): boolean => {
-      if (w === 'ifdef' || w === 'elifdef') return this.defines.has(arg.trim());
-      if (w === 'ifndef' || w === 'elifndef') return !this.defines.has(arg.trim());
-      if (w === 'ifmacro') return this.macros.has(arg.trim().split(/\s+/)[0].toLowerCase());
-      return this.evalCondition(arg, pos) !== 0;
-    };
-    switch (word) {
-      case 'if': case 'ifdef': case 'ifndef': case 'ifmacro': {
-        const v = parentActive && test(word);
+    const m = word.match(/^(el)?if(n?)(def|macro|idni|idn|num|str|id|empty)?$/);
+    if (m) {
+      const test = () => this.testCondition(m[3] ?? '', arg, pos) !== (m[2] === 'n');
+      if (!m[1]) {
+        const v = parentActive && test();
         conds.push({ active: v, done: v, parentActive, sawElse: false, pos });
         return true;
       }
-      case 'elif': case 'elifdef': case 'elifndef': {
-        if (!top) throw new AsmError(`%${word} without %if`);
-        const v = top.parentActive && !top.done && test(word);
-        top.active = v; top.done ||= v;
-        return true;
-      }
+      if (!top) throw new AsmError(`%${word} without %if`);
+      if (top.sawElse) throw new AsmError(`%${word} after %else`);
+      const v = top.parentActive && !top.done && test();
+      top.active = v; top.done ||= v;
+      return true;
+    }
+    switch (word) {
       case 'else':
         if (!top) throw new AsmError('%else without %if');
         if (top.sawElse) throw new AsmError('%else after %else');
@@ -92,6 +89,25 @@ export class Preprocessor {
         return true;
     }
     return false;
+  }
+
+  private testCondition(kind: string, arg: string, pos: SourcePos): boolean {
+    const text = arg.trim();
+    switch (kind) {
+      case 'def': return this.defines.has(text);
+      case 'macro': return this.macros.has(text.split(/\s+/)[0].toLowerCase());
+      case 'idn': case 'idni': {
+        const parts = splitArgs(this.expand(text, pos));
+        if (parts.length !== 2) throw new AsmError(`%if${kind} needs two comma-separated texts`);
+        const [a, b] = parts.map(p => p.replace(/\s+/g, ''));
+        return kind === 'idn' ? a === b : a.toLowerCase() === b.toLowerCase();
+      }
+      case 'num': return /^-?(?:[0-9][0-9a-fA-F_]*[hHbBqQoOdD]?|0[xX][0-9a-fA-F_]+|\$[0-9][0-9a-fA-F_]*)$/.test(this.expand(text, pos).trim());
+      case 'str': return /^(["'`]).*\1$/.test(this.expand(text, pos).trim());
+      case 'id': return /^[A-Za-z_.?$@][\w.?$@#~]*$/.test(this.expand(text, pos).trim());
+      case 'empty': return this.expand(text, pos).trim() === '';
+      default: return this.evalCondition(arg, pos) !== 0;
+    }
   }
 
   private evalCondition(arg: string, pos: SourcePos): number {

@@ -106,3 +106,36 @@ test('extern without import is an error in a PE; EXE without start is an error',
   const n = assemble('nop\n', { fileName: 'y.asm', format: 'exe' });
   assert.match(n.errors[0].message, /no entry point/);
 });
+
+test('an invoke-style macro makes stdcall imports readable', () => {
+  const src = `%macro invoke 1-*
+  %rep %0 - 1
+    %rotate -1
+    push dword %1
+  %endrep
+  %rotate -1
+  call [%1]
+%endmacro
+import ReadFile kernel32.dll
+import ExitProcess kernel32.dll
+section .bss
+buf resb 16
+got resd 1
+section .text
+global start
+start:
+  invoke ReadFile, ebx, buf, 16, got, 0
+  invoke ExitProcess, 0
+`;
+  const r = assemble(src, { fileName: 'read.asm', format: 'exe' });
+  assert.deepEqual(r.errors, []);
+  const at = (n: string) => r.symbols.find(s => s.name === n)!.address;
+  const le = (v: number) => Buffer.from(Uint32Array.of(v).buffer).toString('hex');
+  const text = r.pe!.sections.find(s => s.name === '.text')!;
+  assert.equal(text.rva, 0x1000);
+  const code = Buffer.from(r.bytes.subarray(0x200, 0x200 + text.size)).toString('hex');
+  assert.equal(code, '6a00' + '68' + le(at('got')) + '6a10' + '68' + le(at('buf')) + '53' + 'ff15' + le(at('ReadFile')) +
+    '6a00' + 'ff15' + le(at('ExitProcess')));
+  // The lines of the expansion map back to the invoking line.
+  assert.deepEqual([...new Set(r.lineMap.map(e => e.line))], [17, 18]);
+});

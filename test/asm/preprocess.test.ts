@@ -109,3 +109,48 @@ test('%define from options, like nasm -D', () => {
   const r = assemble('%ifdef FAST\nnop\n%else\nhlt\n%endif\n', { defines: { FAST: '1' } });
   assert.equal(Buffer.from(r.bytes).toString('hex'), '90');
 });
+
+const CONDITIONALS = `bits 32
+%macro PUSHARG 1
+%ifidni %1, addr
+  push 0
+%elifnum %1
+  push byte %1
+%elifstr %1
+  push dword %1
+%elifid %1
+  push %1
+%else
+  push dword %1
+%endif
+%endmacro
+%macro OPT 0-1
+%ifempty %1
+  nop
+%else
+  int3
+%endif
+%endmacro
+PUSHARG ADDR
+PUSHARG 5
+PUSHARG 'ab'
+PUSHARG eax
+PUSHARG [eax]
+OPT
+OPT 1
+%ifn 0
+  hlt
+%endif
+%ifndef NOPE
+  cld
+%endif
+%ifnidn a, b
+  std
+%endif
+`;
+
+test('%ifidni/%ifnum/%ifstr/%ifid/%ifempty/%ifn and %elif forms match nasm', { skip: !nasmAvailable() && 'no nasm' }, () => {
+  const ours = assemble(CONDITIONALS);
+  assert.deepEqual(ours.errors, []);
+  assert.equal(Buffer.from(ours.bytes).toString('hex'), Buffer.from(nasmAssemble(CONDITIONALS).bytes).toString('hex'));
+});
