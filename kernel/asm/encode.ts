@@ -98,6 +98,8 @@ export function encodeInstruction(req: EncodeRequest): Encoded {
       best = { bytes, relocs, short: isBranch ? isShort : undefined, rank };
       warnings.length = 0;
       if (c.truncated) warnings.push('value does not fit the byte-sized immediate; truncated');
+      if (req.prefixes.includes('lock') && !c.form.lockable) warnings.push(`'${req.mnem}' with these operands is not lockable (#UD at run time)`);
+      if (req.prefixes.some(p => p.startsWith('rep')) && !c.form.repeatable) warnings.push(`'${req.prefixes.find(p => p.startsWith('rep'))}' has no effect on '${req.mnem}'`);
     }
   }
   if (!best) {

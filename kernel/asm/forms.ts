@@ -12,6 +12,8 @@ export interface Form {
   operandSize: number;   // 16/32 when the form is tied to an operand size
   addressSize: number;
   implicit: boolean;     // string forms whose operands are all implied (movsd, lodsb...)
+  lockable: boolean;     // iced: can take a LOCK prefix
+  repeatable: boolean;   // iced: can take REP/REPE/REPNE
   text: string;          // iced's instruction string, for "valid forms are" messages
 }
 
@@ -51,6 +53,7 @@ function build(): Map<string, Form[]> {
         code, name, ops, memSize: MemorySizeExt.size(oc.memorySize),
         operandSize: oc.operandSize, addressSize: oc.addressSize,
         implicit: ops.some(k => IMPLICIT.has(k)), text: oc.instructionString,
+        lockable: oc.canUseLockPrefix, repeatable: oc.canUseRepPrefix || oc.canUseRepnePrefix,
       };
       const list = byMnemonic.get(oc.mnemonic) ?? [];
       list.push(form);

@@ -69,3 +69,12 @@ test('a warning does not fail the assembly', () => {
   assert.equal(Buffer.from(r.bytes).toString('hex'), '2c' + '6683c0ff');
   assert.equal(r.warnings.length, 2);
 });
+
+test('useless lock/rep prefixes are warned about, as iced knows which forms take them', () => {
+  const r = assemble('lock mov eax, ebx\nrep add eax, 1\nlock add [eax], ebx\nrep movsb\nrepne scasb\n');
+  assert.equal(r.ok, true);
+  assert.deepEqual(r.warnings.map(w => [w.line, w.message]), [
+    [1, "'mov' with these operands is not lockable (#UD at run time)"],
+    [2, "'rep' has no effect on 'add'"],
+  ]);
+});
