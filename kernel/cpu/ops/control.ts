@@ -142,6 +142,13 @@ export const helpers = {
     c.mmu.probeWrite((ss + bottom) | 0, esp - bottom, c.cpl === 3);
     for (let i = 0; i < values.length; i++) {
       const at = (ss + esp - (i + 1) * w) | 0;
+      // The hardware reads each outer frame pointer just before pushing it, so it sees
+      // what this enter already pushed when the frames overlap (EBP near ESP). The first
+      // pass above read them all to raise any fault before a write.
+      if (i > 0 && i < level) {
+        const from = (ss + ebp - i * w) | 0;
+        values[i] = w === 4 ? c.mmu.rd32(from) : c.mmu.rd16(from);
+      }
       if (w === 4) c.mmu.wr32(at, values[i]); else c.mmu.wr16(at, values[i]);
     }
     r[5] = w === 4 ? frameTemp : (ebp & -65536) | (frameTemp & 0xffff);
