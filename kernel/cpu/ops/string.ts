@@ -191,13 +191,13 @@ function strLods(c: Cpu, bytes: number, seg: number, a16: number, rep: number): 
   });
 }
 
-/** ins: the I/O permission first, then the destination is checked before the port is read
- *  (a read has side effects and cannot be undone when the write faults). */
+/** ins: the I/O permission first (even for a zero count, as the hardware checks it before
+ *  the rep loop), then the destination is checked before the port is read (a read has
+ *  side effects and cannot be undone when the write faults). */
 function strIns(c: Cpu, bytes: number, _seg: number, a16: number, rep: number): void {
-  const m = c.mmu;
+  const m = c.mmu, port = c.regs[EDX] & 0xffff;
+  checkIoPermission(c, port, bytes);
   repeat(c, a16, rep, () => {
-    const port = c.regs[EDX] & 0xffff;
-    checkIoPermission(c, port, bytes);
     const a = linear(c, ES, index(c, EDI, a16), bytes, true);
     m.probeWrite(a, bytes);
     const v = c.ports.read(port, bytes as Bytes);
@@ -208,10 +208,9 @@ function strIns(c: Cpu, bytes: number, _seg: number, a16: number, rep: number): 
 }
 
 function strOuts(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
-  const m = c.mmu;
+  const m = c.mmu, port = c.regs[EDX] & 0xffff;
+  checkIoPermission(c, port, bytes);
   repeat(c, a16, rep, () => {
-    const port = c.regs[EDX] & 0xffff;
-    checkIoPermission(c, port, bytes);
     const v = read(m, linear(c, seg, index(c, ESI, a16), bytes, false), bytes);
     c.ports.write(port, bytes as Bytes, v);
     advance(c, ESI, a16, step(c, bytes));
