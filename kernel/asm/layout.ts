@@ -233,11 +233,13 @@ export class Layout {
   // ------------------------------------------------------------ symbols and values
 
   private readonly lookupFn = (name: string, col: number) => this.lookup(name, col);
+  /** `$`: the address where the current line starts, for every item and `times` round (NASM). */
+  private lineStart: Value = { n: 0, rel: null, unknown: false };
 
   private ctx(): EvalContext {
     return {
       lookup: this.lookupFn,
-      here: this.here(),
+      here: this.lineStart,
       sectionStart: this.sectionStart(),
     };
   }
@@ -281,13 +283,14 @@ export class Layout {
 
   private statement(s: Stmt): void {
     const b = s.body;
-    if (s.label && b.k !== 'equ') this.define(s.label, this.here(), 'label');
+    this.lineStart = this.here();
+    if (s.label && b.k !== 'equ') this.define(s.label, this.lineStart, 'label');
     if (b.k === 'equ') {
       const v = this.eval(b.e);
       this.define(s.label!, v.unknown ? { n: 0, rel: null, unknown: true } : v, 'equ');
       return;
     }
-    const before = this.here().n;
+    const before = this.lineStart.n;
     const sec = this.st.sec;
     this.body(b);
     if (this.final && sec && this.st.sec === sec && sec.kind !== 'bss') {
@@ -361,7 +364,19 @@ export class Layout {
     const count = this.known(countExpr, 'times count');
     if (count < 0) throw new AsmError('times count is negative');
     if (count > 0x1000000) throw new AsmError('times count too large');
-    for (let i = 0; i < count; i++) this.body(body);
+    const sec = this.st.sec;
+    if (count < 2 || !sec || sec.kind === 'bss' || !positionIndependent(body)) {
+      for (let i = 0; i < count; i++) this.body(body);
+      return;
+    }
+    // The same bytes every time: emit once, then copy (`times 0x100000 db 0` stays fast).
+    const start = sec.size;
+    const relocStart = sec.relocs.length;
+    this.body(body);
+    if (this.st.sec !== sec) return;
+    const once = sec.data.toArray().subarray(start);
+    const relocs = sec.relocs.slice(relocStart).map(r => r - start);
+    for (let i = 1; i < count; i++) this.emit(once, relocs);
   }
 
   private align(nExpr: Expr, fill: Body | null, bss: boolean): void {
@@ -377,7 +392,7 @@ export class Layout {
   }
 
   private data(unit: number, items: import('./parser.ts').DataItem[]): void {
-    const ctx = this.ctx(); // `$` is the start of the line for every item, as in NASM
+    const ctx = this.ctx();
     for (const it of items) {
       if (it.k === 'str') {
         const bytes = Array.from(it.s, c => c.charCodeAt(0) & 0xff);
@@ -436,6 +451,15 @@ export class Layout {
       case 'far': return { k: 'far', seg: evaluate(o.seg, ctx), off: evaluate(o.off, ctx), size: o.size };
     }
   }
+}
+
+/** True when a `times` body assembles to the same bytes wherever it is placed. */
+function positionIndependent(b: Body): boolean {
+  const fixed = (e: Expr): boolean =>
+    e.k === 'here' || e.k === 'base' ? false : e.k === 'un' ? fixed(e.a) : e.k === 'bin' ? fixed(e.a) && fixed(e.b) : true;
+  if (b.k === 'data') return b.items.every(it => it.k === 'str' || fixed(it.e));
+  if (b.k !== 'insn' || isRelativeBranch(b.mnem)) return false;
+  return b.ops.every(o => o.k === 'reg' || (o.k === 'mem' ? !o.disp || fixed(o.disp) : o.k === 'imm' ? fixed(o.e) : fixed(o.seg) && fixed(o.off)));
 }
 
 function cacheKey(req: { mnem: string; prefixes: string[]; ops: ROperand[]; ip: number; allowShort: boolean }): string {

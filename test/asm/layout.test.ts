@@ -65,3 +65,16 @@ test('local-label scope, equ, times with $, %define in operands: as nasm', { ski
   assert.equal(hex(r.bytes), hex(nasmAssemble(src).bytes));
   assert.ok(r.symbols.some(s => s.name === 'foo.b'));
 });
+
+test('times repeats position-independent bodies by copying, others line by line', { skip }, () => {
+  // `$` is the start of the line in every round, as in NASM; relative jumps still move.
+  const src = 'bits 32\nstart: times 3 jmp start\ntimes 4 dd $ - start\ntimes 0x20000 db 0x90\ntimes 3 mov eax, [ebx+start]\n';
+  const r = assemble(src);
+  assert.deepEqual(r.errors, []);
+  assert.equal(hex(r.bytes.subarray(0, 22)), 'ebfeebfcebfa' + '06000000'.repeat(4));
+  assert.ok(Buffer.from(r.bytes).equals(Buffer.from(nasmAssemble(src).bytes)), 'same bytes as nasm');
+  const pe = assemble('global DllMain\nDllMain: ret\nt: times 3 dd t\n', { format: 'dll' });
+  assert.deepEqual(pe.errors, []);
+  assert.deepEqual(pe.pe!.sections.map(s => s.name), ['.text', '.edata', '.reloc']);
+  assert.equal(pe.pe!.sections[2].size, 8 + 4 * 2); // one block, three HIGHLOW fixups + padding
+});
