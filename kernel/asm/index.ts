@@ -5,7 +5,7 @@ import { AsmError, Diagnostics, formatDiagnostic, type Diagnostic } from './erro
 import { Preprocessor, type IncludeResolver } from './preprocess.ts';
 import { Parser, type Stmt } from './parser.ts';
 import { isMnemonic } from './forms.ts';
-import { Layout, type LineMapEntry, type SymbolInfo } from './layout.ts';
+import { Layout, type LineMapEntry, type SectionKind, type SymbolInfo } from './layout.ts';
 import { flatImage, flatPlacement } from './flat.ts';
 import { pePlacement, buildPe, type PeInfo } from './pe.ts';
 
@@ -21,7 +21,12 @@ export interface AssembleOptions {
   imageBase?: number;
   /** DLL: the name written in the export directory (default: file name with .dll). */
   dllName?: string;
+  /** Absolute values for names the source does not define (a linker's job, e.g. addresses
+   *  of other pieces of the boot image); usually declared `extern` in the source. */
+  externals?: Record<string, number>;
 }
+
+export interface AsmSection { name: string; address: number; size: number; kind: SectionKind }
 
 export interface AsmSymbol { name: string; address: number; section: string | null; kind: SymbolInfo['kind']; global: boolean }
 
@@ -34,6 +39,8 @@ export interface AssembleResult {
   warnings: Diagnostic[];
   /** Entry point address (PE) or origin (bin). */
   entry: number;
+  /** Where each section landed (absolute addresses), including bss. */
+  sections: AsmSection[];
   pe?: PeInfo;
 }
 
@@ -48,7 +55,7 @@ export function assemble(source: string, opts: AssembleOptions = {}): AssembleRe
     const lines = new Preprocessor(diags, opts.includeResolver, opts.defines).run(source, fileName);
     const stmts = parse(lines, diags);
     const placement = format === 'bin' ? flatPlacement : pePlacement(format, stmts, opts);
-    const layout = new Layout(stmts, placement, format).run(diags);
+    const layout = new Layout(stmts, placement, format, opts.externals).run(diags);
     let bytes: Uint8Array = new Uint8Array(0);
     let entry = layout.org ?? 0;
     let pe: PeInfo | undefined;
@@ -59,12 +66,13 @@ export function assemble(source: string, opts: AssembleOptions = {}): AssembleRe
     const symbols = [...layout.symbols.values()].map(s => ({
       name: s.name, address: s.value, section: s.section, kind: s.kind, global: layout.globals.has(s.name),
     }));
-    return result(diags, diags.hasErrors ? new Uint8Array(0) : bytes, symbols, layout.lineMap, entry, pe);
+    const sections = layout.sections.map(s => ({ name: s.name, address: s.start, size: s.size, kind: s.kind }));
+    return result(diags, diags.hasErrors ? new Uint8Array(0) : bytes, symbols, layout.lineMap, entry, pe, sections);
   } catch (e) {
     // A bug in the assembler itself still must not reach the user as a stack trace.
     const msg = e instanceof AsmError ? e.message : `internal assembler error: ${(e as Error)?.message ?? e}`;
     diags.error({ file: fileName, line: 1, col: 1 }, msg);
-    return result(diags, new Uint8Array(0), [], [], 0, undefined);
+    return result(diags, new Uint8Array(0), [], [], 0, undefined, []);
   }
 }
 
@@ -74,9 +82,10 @@ function sorted(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.col - b.col);
 }
 
-function result(diags: Diagnostics, bytes: Uint8Array, symbols: AsmSymbol[], lineMap: LineMapEntry[], entry: number, pe?: PeInfo): AssembleResult {
+function result(diags: Diagnostics, bytes: Uint8Array, symbols: AsmSymbol[], lineMap: LineMapEntry[], entry: number,
+                pe: PeInfo | undefined, sections: AsmSection[]): AssembleResult {
   return {
-    ok: !diags.hasErrors, bytes, symbols, lineMap, entry, pe,
+    ok: !diags.hasErrors, bytes, symbols, lineMap, entry, pe, sections,
     errors: sorted(diags.list.filter(d => d.severity === 'error')),
     warnings: sorted(diags.list.filter(d => d.severity === 'warning')),
   };

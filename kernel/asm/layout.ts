@@ -92,7 +92,8 @@ export class Layout {
   /** Encodings by instruction text and operand values: most lines encode the same each pass. */
   private cache = new Map<string, Encoded>();
 
-  constructor(private stmts: Stmt[], private placement: Placement, private format: string) {
+  constructor(private stmts: Stmt[], private placement: Placement, private format: string,
+              private externals: Record<string, number> = {}) {
     this.collectDirectives();
   }
 
@@ -256,6 +257,7 @@ export class Layout {
       const shift = sec && prev.section === sec.name && before !== undefined ? this.addr[this.stmtIndex] - before : 0;
       return { n: prev.value + (prev.kind === 'label' ? shift : 0), rel: prev.section, unknown: false };
     }
+    if (Object.hasOwn(this.externals, name)) return { n: this.externals[name], rel: null, unknown: false };
     if (this.final) {
       if (this.externs.has(name)) throw new AsmError(`symbol '${name}' is extern but not imported (use: import ${name} some.dll)`, col);
       throw new AsmError(`undefined symbol '${name}'`, col);

@@ -78,3 +78,14 @@ test('times repeats position-independent bodies by copying, others line by line'
   assert.deepEqual(pe.pe!.sections.map(s => s.name), ['.text', '.edata', '.reloc']);
   assert.equal(pe.pe!.sections[2].size, 8 + 4 * 2); // one block, three HIGHLOW fixups + padding
 });
+
+test('externals give values to extern names; sections report where they landed', () => {
+  const r = assemble('extern KiServiceTable\norg 0x8000\nmov eax, [KiServiceTable + 4]\nsection .bss\nx resd 1\n',
+    { externals: { KiServiceTable: 0x80123000 } });
+  assert.deepEqual(r.errors, []);
+  assert.equal(hex(r.bytes), 'a104301280');
+  assert.deepEqual(r.sections, [
+    { name: '.text', address: 0x8000, size: 5, kind: 'code' },
+    { name: '.bss', address: 0x8008, size: 4, kind: 'bss' },
+  ]);
+});
