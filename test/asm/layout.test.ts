@@ -89,3 +89,12 @@ test('externals give values to extern names; sections report where they landed',
     { name: '.bss', address: 0x8008, size: 4, kind: 'bss' },
   ]);
 });
+
+test('label differences and forward equ are plain numbers, so byte forms apply (as nasm)', { skip }, () => {
+  const src = ['bits 32', 'start:', 'push len', 'add esp, end - start', 'cmp eax, fwd_const', 'mov ecx, [ebx + (end - start)]',
+    'jmp short next', 'next:', 'msg db "hello"', 'len equ $ - msg', 'end:', 'fwd_const equ 3', 'sub eax, end - start + 0x100'].join('\n') + '\n';
+  const r = assemble(src);
+  assert.deepEqual(r.errors, []);
+  assert.equal(hex(r.bytes), hex(nasmAssemble(src).bytes));
+  assert.equal(hex(r.bytes.subarray(0, 5)), '6a0583c412');
+});
