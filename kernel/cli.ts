@@ -19,6 +19,7 @@ const USAGE = `usage: ntlab <command> [options]
 
 commands:
   asm FILE.asm [-o OUT] [--format exe|dll|bin] [-I DIR] [-D NAME[=VALUE]] [--map]
+               [--image-base ADDR] [--dll-name NAME]
         assemble NASM-dialect source into a PE32 executable (default), a DLL or a flat binary
 `;
 
@@ -42,7 +43,10 @@ export function main(argv: string[], io: Io = nodeIo): number {
   }
 }
 
-interface AsmArgs { file: string; out?: string; format: OutputFormat; include: string[]; defines: Record<string, string>; map: boolean }
+interface AsmArgs {
+  file: string; out?: string; format: OutputFormat; include: string[]; defines: Record<string, string>; map: boolean;
+  imageBase?: number; dllName?: string;
+}
 
 function parseAsmArgs(args: string[]): AsmArgs | string {
   const a: Partial<AsmArgs> = { include: [], defines: {}, map: false };
@@ -64,6 +68,12 @@ function parseAsmArgs(args: string[]): AsmArgs | string {
       const [k, v = ''] = (arg.length > 2 ? arg.slice(2) : value()).split('=');
       a.defines![k] = v;
     } else if (arg === '--map') a.map = true;
+    else if (arg === '--image-base') {
+      const v = value();
+      const n = Number(v.replace(/h$/i, '').replace(/^(?!0x)([0-9a-f]*[a-f][0-9a-f]*)$/i, '0x$1'));
+      if (!Number.isInteger(n) || n < 0 || n > 0xffffffff || n % 0x10000) return `bad image base '${v}' (a multiple of 0x10000)`;
+      a.imageBase = n;
+    } else if (arg === '--dll-name') a.dllName = value();
     else if (arg.startsWith('-')) return `unknown option '${arg}'`;
     else if (a.file) return `only one input file, got '${a.file}' and '${arg}'`;
     else a.file = arg;
@@ -86,6 +96,7 @@ function asmCommand(args: string[], io: Io): number {
   }
   const result = assemble(source, {
     fileName: parsed.file, format: parsed.format, defines: parsed.defines,
+    imageBase: parsed.imageBase, dllName: parsed.dllName,
     includeResolver: fsIncludeResolver(parsed.include),
   });
   for (const d of [...result.errors, ...result.warnings]) io.stderr(formatDiagnostic(d) + '\n');

@@ -55,3 +55,14 @@ test('unknown subcommands and bad options print usage and exit 2', () => withDir
   assert.equal(ntlab(['asm', 'x.asm', '--format', 'elf'], dir).code, 2);
   assert.equal(ntlab([], dir).code, 2);
 }));
+
+test('ntlab asm builds a DLL at a chosen image base', () => withDir(dir => {
+  writeFileSync(join(dir, 'lib.asm'), 'global Foo\nFoo: mov eax, Foo\nret\n');
+  const r = ntlab(['asm', 'lib.asm', '-o', 'ntdll.dll', '--image-base', '0x7c900000', '--dll-name', 'ntdll.dll'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const dll = readFileSync(join(dir, 'ntdll.dll'));
+  const pe = dll.readUInt32LE(0x3c);
+  assert.equal(dll.readUInt32LE(pe + 24 + 28), 0x7c900000);   // ImageBase
+  assert.equal(dll.readUInt16LE(pe + 22) & 0x2000, 0x2000);   // IMAGE_FILE_DLL
+  assert.equal(ntlab(['asm', 'lib.asm', '--image-base', '0x1234'], dir).code, 2);
+}));
