@@ -439,7 +439,17 @@ export class Layout {
     }
     if (enc.short === false && enc.shortFailed) this.longBranch.add(id);
     for (const w of enc.warnings) this.warn(w);
+    this.checkImportCall(b);
     this.emit(enc.bytes, enc.relocs);
+  }
+
+  /** `call ExitProcess` jumps into the import table itself; the intent is `call [ExitProcess]`. */
+  private checkImportCall(b: Extract<Body, { k: 'insn' }>): void {
+    const op = b.ops[0];
+    if (!this.final || (b.mnem !== 'call' && b.mnem !== 'jmp') || op?.k !== 'imm' || op.e.k !== 'sym') return;
+    if (this.symbols.get(op.e.name)?.kind === 'import') {
+      this.warn(`'${b.mnem} ${op.e.name}' transfers to the import address table slot; did you mean '${b.mnem} [${op.e.name}]'?`);
+    }
   }
 
   private resolveOperand(o: Operand, ctx: EvalContext): ROperand {

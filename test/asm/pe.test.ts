@@ -139,3 +139,10 @@ start:
   // The lines of the expansion map back to the invoking line.
   assert.deepEqual([...new Set(r.lineMap.map(e => e.line))], [17, 18]);
 });
+
+test('calling an import without brackets is warned about', () => {
+  const r = assemble('import ExitProcess kernel32.dll\nglobal start\nstart: push 0\ncall ExitProcess\n', { format: 'exe' });
+  assert.equal(r.ok, true);
+  assert.deepEqual(r.warnings.map(w => [w.line, w.message]),
+    [[4, "'call ExitProcess' transfers to the import address table slot; did you mean 'call [ExitProcess]'?"]]);
+});
