@@ -138,6 +138,22 @@ export class Preprocessor {
         this.defines.set(m[1], { params: null, body: String(this.evalCondition(m[2], pos)) });
         return;
       }
+      case 'strlen': {
+        const m = arg.match(/^(\S+)\s+(.*)$/);
+        if (!m) throw new AsmError('%strlen: name and string expected');
+        this.defines.set(m[1], { params: null, body: String(this.stringArg(m[2], pos).length) });
+        return;
+      }
+      case 'substr': {
+        const m = arg.match(/^(\S+)\s+(.*)$/);
+        const parts = m ? splitArgs(m[2]) : [];
+        if (!m || parts.length < 2) throw new AsmError('%substr: name, string and start expected');
+        const str = this.stringArg(parts[0], pos);
+        const start = this.evalCondition(parts[1], pos);
+        const len = parts[2] !== undefined ? this.evalCondition(parts[2], pos) : 1;
+        this.defines.set(m[1], { params: null, body: `'${str.substr(start - 1, len < 0 ? str.length : len)}'` });
+        return;
+      }
       case 'include': {
         const name = arg.trim().replace(/^["'<](.*)["'>]$/, '$1');
         const inc = this.resolve?.(name, pos.file);
@@ -152,6 +168,13 @@ export class Preprocessor {
       case 'line': case 'pragma': return;
     }
     throw new AsmError(`unknown preprocessor directive '%${word}'`);
+  }
+
+  private stringArg(text: string, pos: SourcePos): string {
+    const t = this.expand(text, pos).trim();
+    const m = t.match(/^(["'`])(.*)\1$/);
+    if (!m) throw new AsmError(`string expected, got '${t}'`);
+    return m[2];
   }
 
   private defineMacro(lines: SourceLine[], i: number, arg: string, pos: SourcePos): number {
@@ -204,7 +227,7 @@ export class Preprocessor {
   /** An ordinary line: expand single-line macros, then maybe a multi-line macro call. */
   private line(src: SourceLine, depth: number): void {
     const pos = { file: src.file, line: src.line, col: 1 };
-    const text = this.expand(src.text, pos);
+    const text = this.expand(src.text, pos).replace(/\s*%\+\s*/g, '');
     const m = stripComment(text).match(/^(\s*(?:[A-Za-z_.?$@][\w.?$@#~]*:)?\s*)([A-Za-z_.?$@][\w.?$@#~]*)(?:\s+(.*?))?\s*$/);
     const macros = m ? this.macros.get(m[2].toLowerCase()) : undefined;
     if (!m || !macros) { this.out.push({ ...src, text }); return; }

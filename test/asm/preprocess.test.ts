@@ -154,3 +154,25 @@ test('%ifidni/%ifnum/%ifstr/%ifid/%ifempty/%ifn and %elif forms match nasm', { s
   assert.deepEqual(ours.errors, []);
   assert.equal(Buffer.from(ours.bytes).toString('hex'), Buffer.from(nasmAssemble(CONDITIONALS).bytes).toString('hex'));
 });
+
+const STRINGS = `bits 32
+%strlen LEN 'hello'
+%substr CH 'hello', 2
+%substr TAIL 'hello', 2, 3
+%macro DEFLABEL 1
+lbl_ %+ %1: dd LEN
+%endmacro
+DEFLABEL one
+DEFLABEL two
+mov eax, lbl_one
+mov al, CH
+mov eax, TAIL
+db TAIL
+`;
+
+test('%strlen, %substr and %+ token pasting match nasm', { skip: !nasmAvailable() && 'no nasm' }, () => {
+  const ours = assemble(STRINGS);
+  assert.deepEqual(ours.errors, []);
+  assert.equal(Buffer.from(ours.bytes).toString('hex'), Buffer.from(nasmAssemble(STRINGS).bytes).toString('hex'));
+  assert.ok(ours.symbols.some(s => s.name === 'lbl_two'));
+});
