@@ -72,6 +72,7 @@ function parseUnary(ts: TokStream): Expr {
 function parsePrimary(ts: TokStream): Expr {
   const t = ts.next();
   if (t.kind === 'num') return { k: 'num', v: t.value! };
+  if (t.kind === 'float') throw new AsmError('a floating-point constant can only be data (dd, dq)', t.col);
   if (t.kind === 'str') return { k: 'num', v: stringValue(t.text) };
   if (t.kind === 'op' && t.text === '(') {
     const e = parseExpr(ts);

@@ -402,6 +402,7 @@ export class Layout {
         this.emit(bytes);
         continue;
       }
+      if (it.k === 'float') { this.emit(floatBytes(it.v, unit)); continue; }
       const v = evaluate(it.e, ctx);
       if (v.rel && unit !== 4 && !v.unknown) this.warnOrError(unit);
       if (simpleRange(v, unit) === false) this.warn(`value ${v.n} does not fit in ${unit * 8} bits; truncated`);
@@ -465,11 +466,21 @@ export class Layout {
   }
 }
 
+/** IEEE 754 little-endian: single for dd, double for dq. */
+function floatBytes(v: number, unit: number): Uint8Array {
+  const b = new Uint8Array(unit === 8 ? 8 : 4);
+  const dv = new DataView(b.buffer);
+  if (unit === 8) dv.setFloat64(0, v, true);
+  else if (unit === 4) dv.setFloat32(0, v, true);
+  else throw new AsmError('floating-point constants need dd (single) or dq (double)');
+  return b;
+}
+
 /** True when a `times` body assembles to the same bytes wherever it is placed. */
 function positionIndependent(b: Body): boolean {
   const fixed = (e: Expr): boolean =>
     e.k === 'here' || e.k === 'base' ? false : e.k === 'un' ? fixed(e.a) : e.k === 'bin' ? fixed(e.a) && fixed(e.b) : true;
-  if (b.k === 'data') return b.items.every(it => it.k === 'str' || fixed(it.e));
+  if (b.k === 'data') return b.items.every(it => it.k !== 'expr' || fixed(it.e));
   if (b.k !== 'insn' || isRelativeBranch(b.mnem)) return false;
   return b.ops.every(o => o.k === 'reg' || (o.k === 'mem' ? !o.disp || fixed(o.disp) : o.k === 'imm' ? fixed(o.e) : fixed(o.seg) && fixed(o.off)));
 }

@@ -2,7 +2,7 @@
 // token so diagnostics can point at the offending operand.
 import { AsmError } from './errors.ts';
 
-export type TokKind = 'id' | 'num' | 'str' | 'op' | 'eol';
+export type TokKind = 'id' | 'num' | 'float' | 'str' | 'op' | 'eol';
 
 export interface Token {
   kind: TokKind;
@@ -56,6 +56,13 @@ export function tokenize(line: string): Token[] {
       if (c === '`') s = unescapeBacktick(s);
       toks.push({ kind: 'str', text: s, col });
       i = end + 1;
+      continue;
+    }
+    const float = /^[0-9][0-9_]*\.[0-9_]*(?:[eE][+-]?[0-9]+)?/.exec(line.slice(i, i + 64));
+    if (float && !/[0-9A-Za-z_.]/.test(line[i + float[0].length] ?? '')) {
+      // Floating-point constants (`dd 1.5`, `dq 3.0e8`) are only meaningful as data.
+      toks.push({ kind: 'float', text: float[0], col, value: Number(float[0].replace(/_/g, '')) });
+      i += float[0].length;
       continue;
     }
     if (/[0-9]/.test(c) || (c === '$' && /[0-9]/.test(line[i + 1] ?? ''))) {

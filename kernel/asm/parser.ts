@@ -14,7 +14,7 @@ export type Operand =
   | { k: 'imm'; e: Expr; size: number; strict: boolean; jump?: 'short' | 'near' | 'far'; col: number }
   | { k: 'far'; seg: Expr; off: Expr; size: number; col: number };
 
-export type DataItem = { k: 'expr'; e: Expr; col: number } | { k: 'str'; s: string };
+export type DataItem = { k: 'expr'; e: Expr; col: number } | { k: 'str'; s: string } | { k: 'float'; v: number; col: number };
 
 export type Body =
   | { k: 'insn'; mnem: string; prefixes: string[]; ops: Operand[]; col: number }
@@ -210,9 +210,15 @@ export class Parser {
     do {
       const t = ts.peek();
       const after = ts.peek(1);
-      if (t.kind === 'str' && (after.kind === 'eol' || (after.kind === 'op' && after.text === ','))) {
+      const ends = (x: Token) => x.kind === 'eol' || (x.kind === 'op' && x.text === ',');
+      const neg = t.kind === 'op' && (t.text === '-' || t.text === '+') && after.kind === 'float' && ends(ts.peek(2));
+      if (t.kind === 'str' && ends(after)) {
         ts.next();
         items.push({ k: 'str', s: t.text });
+      } else if ((t.kind === 'float' && ends(after)) || neg) {
+        if (neg) ts.next();
+        const f = ts.next();
+        items.push({ k: 'float', v: neg && t.text === '-' ? -f.value! : f.value!, col: f.col });
       } else {
         items.push({ k: 'expr', e: this.expr(ts), col: t.col });
       }
