@@ -126,6 +126,9 @@ function sgn(v: number): string { return v === 0 ? '' : v < 0 ? `-${-v}` : `+${v
 function imm(v: number, bits: Bits): string { return hex(bits === 32 ? v : v & ((1 << bits) - 1)); }
 
 type Gen = (b: B) => Case;
+
+/** `lock ` now and then when the destination is memory (the lockable forms). */
+function lock(b: B, dst: string): string { return dst.includes('[') && b.rng.chance(0.15) ? 'lock ' : ''; }
 const sizes: Bits[] = [8, 16, 32];
 
 // ---- families ----------------------------------------------------------------------------
@@ -136,7 +139,8 @@ function binaryOp(family: string, ops: string[]): Gen {
     const r = b.rng, op = r.pick(ops), bits = r.pick(sizes);
     const form = r.int(0, 4);
     let line: string;
-    if (form === 0) line = `${op} ${b.rm(bits).text}, ${b.reg(bits)}`;
+    const lockable = op !== 'cmp' && op !== 'test';
+    if (form === 0) { const d = b.rm(bits).text; line = `${lockable ? lock(b, d) : ''}${op} ${d}, ${b.reg(bits)}`; }
     else if (form === 1) line = `${op} ${b.reg(bits)}, ${b.mem(bits).text}`;
     else if (form === 2) line = `${op} ${b.rm(bits).text}, ${imm(r.value(bits), bits)}`;
     else if (form === 3 && bits !== 8) line = `${op} ${b.rm(bits).text}, byte ${r.int(-128, 127)}`;
@@ -148,21 +152,21 @@ function binaryOp(family: string, ops: string[]): Gen {
 
 function unaryOp(family: string, ops: string[]): Gen {
   return b => {
-    const bits = b.rng.pick(sizes);
-    return b.done(family, [`${b.rng.pick(ops)} ${b.rm(bits).text}`]);
+    const bits = b.rng.pick(sizes), d = b.rm(bits).text;
+    return b.done(family, [`${lock(b, d)}${b.rng.pick(ops)} ${d}`]);
   };
 }
 
 function shift(b: B): Case {
   const r = b.rng, op = r.pick(['shl', 'shr', 'sar', 'rol', 'ror', 'rcl', 'rcr', 'sal']);
-  const bits = r.pick(sizes), dst = b.rm(bits).text;
+  const bits = r.pick(sizes), form = r.int(0, 2);
+  if (form === 2) b.claim(1); // CL holds the count: the operand must not use ECX
+  const dst = b.rm(bits).text;
   // 8/16-bit shl/shr/sar at counts >= the size leave CF undefined: stay below.
   const limited = bits < 32 && !['rol', 'ror', 'rcl', 'rcr'].includes(op);
   const count = (limited ? r.int(0, bits - 1) : r.int(0, 31)) + 32 * r.int(0, 7);
-  const form = r.int(0, 2);
   if (form === 0) return b.done('shift', [`${op} ${dst}, 1`]);
   if (form === 1) return b.done('shift', [`${op} ${dst}, ${count}`]);
-  b.claim(1);
   b.setReg(1, 8, count);
   return b.done('shift', [`${op} ${dst}, cl`]);
 }
@@ -179,7 +183,7 @@ function doubleShift(b: B): Case {
 
 function bitTest(b: B): Case {
   const r = b.rng, op = r.pick(['bt', 'bts', 'btr', 'btc']), bits = r.pick([16, 32] as Bits[]);
-  if (r.chance(0.4)) return b.done('bit', [`${op} ${b.rm(bits).text}, ${r.int(0, 255)}`]);
+  if (r.chance(0.4)) { const d = b.rm(bits).text; return b.done('bit', [`${op === 'bt' ? '' : lock(b, d)}${op} ${d}, ${r.int(0, 255)}`]); }
   if (r.chance(0.5)) { const d = b.reg(bits); return b.done('bit', [`${op} ${d}, ${b.reg(bits)}`]); }
   // bt m, r: the bit offset is signed and reaches beyond the operand; keep it in the window.
   const n = b.regNum(bits), off = r.int(-200, 200);
@@ -264,7 +268,8 @@ function bswap(b: B): Case { return b.done('bswap', [`bswap ${b.reg(32)}`]); }
 
 function xadd(b: B): Case {
   const bits = b.rng.pick(sizes);
-  return b.done('xadd', [`xadd ${b.rm(bits).text}, ${b.reg(bits)}`]);
+  const d = b.rm(bits).text;
+  return b.done('xadd', [`${lock(b, d)}xadd ${d}, ${b.reg(bits)}`]);
 }
 
 function cmpxchg(b: B): Case {
@@ -272,7 +277,7 @@ function cmpxchg(b: B): Case {
   b.claim(0);
   const dst = b.rm(bits), src = b.reg(bits);
   if (r.chance(0.5)) b.setReg(0, bits, dst.reg >= 0 ? b.getReg(dst.reg, bits) : b.peek(dst.addr, bits));
-  return b.done('cmpxchg', [`cmpxchg ${dst.text}, ${src}`]);
+  return b.done('cmpxchg', [`${lock(b, dst.text)}cmpxchg ${dst.text}, ${src}`]);
 }
 
 function xchg(b: B): Case {
@@ -428,7 +433,8 @@ function faults(b: B): Case {
     }
     case 1: return b.done('fault', [`mov ${r.pick(['eax', 'al', 'ax'])}, [${hex(PAGE + PAGE_SIZE + r.int(0, 100))}]`]);
     case 2: return b.done('fault', [`mov dword [${hex(PAGE + PAGE_SIZE - r.int(1, 3))}], ${r.value(32)}`]);
-    case 3: return b.done('fault', [r.pick(['hlt', 'cli', 'sti', 'ud2', 'int3', 'into', 'in al, dx', 'out 0x80, al', 'rep insb', 'outsd'])]);
+    case 3: return b.done('fault', [r.pick(['hlt', 'cli', 'sti', 'ud2', 'int3', 'into', 'in al, dx', 'out 0x80, al', 'rep insb', 'outsd',
+      'lock add eax, ebx', 'lock mov [esp], eax', 'lock cmp [esp], eax'])]);
     case 4: { // an address mapped in neither process
       const v = b.regNum(32);
       b.regs[v] = r.int(0x10000000, 0x1fffffff);
