@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { assemble, formatDiagnostic, type OutputFormat } from './asm/index.ts';
-import { fsIncludeResolver } from './asm/fs-include.ts';
+import { fsBinaryResolver, fsIncludeResolver } from './asm/fs-include.ts';
 
 export interface Io {
   stdout(text: string): void;
@@ -98,6 +98,7 @@ function asmCommand(args: string[], io: Io): number {
     fileName: parsed.file, format: parsed.format, defines: parsed.defines,
     imageBase: parsed.imageBase, dllName: parsed.dllName,
     includeResolver: fsIncludeResolver(parsed.include),
+    binaryResolver: fsBinaryResolver(parsed.include),
   });
   for (const d of [...result.errors, ...result.warnings]) io.stderr(formatDiagnostic(d) + '\n');
   if (!result.ok) {

@@ -5,7 +5,7 @@ import { AsmError, Diagnostics, formatDiagnostic, type Diagnostic } from './erro
 import { Preprocessor, type IncludeResolver } from './preprocess.ts';
 import { Parser, type Stmt } from './parser.ts';
 import { isMnemonic } from './forms.ts';
-import { Layout, type LineMapEntry, type SectionKind, type SymbolInfo } from './layout.ts';
+import { Layout, type BinaryResolver, type LineMapEntry, type SectionKind, type SymbolInfo } from './layout.ts';
 import { flatImage, flatPlacement } from './flat.ts';
 import { pePlacement, buildPe, type PeInfo } from './pe.ts';
 
@@ -24,6 +24,8 @@ export interface AssembleOptions {
   /** Absolute values for names the source does not define (a linker's job, e.g. addresses
    *  of other pieces of the boot image); usually declared `extern` in the source. */
   externals?: Record<string, number>;
+  /** Bytes for `incbin "file"` (relative to the including source). */
+  binaryResolver?: BinaryResolver;
 }
 
 export interface AsmSection { name: string; address: number; size: number; kind: SectionKind }
@@ -44,7 +46,7 @@ export interface AssembleResult {
   pe?: PeInfo;
 }
 
-export type { Diagnostic, IncludeResolver, LineMapEntry };
+export type { BinaryResolver, Diagnostic, IncludeResolver, LineMapEntry };
 export { formatDiagnostic };
 
 export function assemble(source: string, opts: AssembleOptions = {}): AssembleResult {
@@ -55,7 +57,7 @@ export function assemble(source: string, opts: AssembleOptions = {}): AssembleRe
     const lines = new Preprocessor(diags, opts.includeResolver, opts.defines).run(source, fileName);
     const stmts = parse(lines, diags);
     const placement = format === 'bin' ? flatPlacement : pePlacement(format, stmts, opts);
-    const layout = new Layout(stmts, placement, format, opts.externals).run(diags);
+    const layout = new Layout(stmts, placement, format, opts.externals, opts.binaryResolver).run(diags);
     let bytes: Uint8Array = new Uint8Array(0);
     let entry = layout.org ?? 0;
     let pe: PeInfo | undefined;

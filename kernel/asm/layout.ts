@@ -29,6 +29,9 @@ export interface SymbolInfo {
 
 export interface LineMapEntry { address: number; size: number; file: string; line: number; section: string }
 
+/** Bytes of a file named by `incbin`, or undefined if it cannot be found. */
+export type BinaryResolver = (name: string, fromFile: string) => Uint8Array | undefined;
+
 export interface Import { name: string; dll: string; entry: string; pos: SourcePos }
 
 /** How sections are placed in memory; the output format decides. */
@@ -93,7 +96,7 @@ export class Layout {
   private cache = new Map<string, Encoded>();
 
   constructor(private stmts: Stmt[], private placement: Placement, private format: string,
-              private externals: Record<string, number> = {}) {
+              private externals: Record<string, number> = {}, private binaryResolver?: BinaryResolver) {
     this.collectDirectives();
   }
 
@@ -330,6 +333,7 @@ export class Layout {
       }
       case 'istruc': this.st.istruc = { name: b.name, start: this.here().n, pos: this.pos }; return;
       case 'at': return this.at(b.field, b.body);
+      case 'incbin': return this.incbin(b.file, b.skip, b.len);
       case 'iend': {
         const is = this.st.istruc;
         if (!is) throw new AsmError('iend without istruc');
@@ -339,6 +343,21 @@ export class Layout {
         return;
       }
     }
+  }
+
+  private binaries = new Map<string, Uint8Array>();
+
+  private incbin(file: string, skipExpr: Expr | null, lenExpr: Expr | null): void {
+    const key = `${this.pos.file}\0${file}`;
+    let data = this.binaries.get(key);
+    if (!data) {
+      data = this.binaryResolver?.(file, this.pos.file);
+      if (!data) throw new AsmError(`incbin: cannot open '${file}'`);
+      this.binaries.set(key, data);
+    }
+    const skip = skipExpr ? this.known(skipExpr, 'incbin offset') : 0;
+    const len = lenExpr ? this.known(lenExpr, 'incbin length') : data.length - skip;
+    this.emit(data.subarray(skip, skip + Math.max(0, len)));
   }
 
   private setOrg(e: Expr): void {

@@ -33,6 +33,7 @@ export type Body =
   | { k: 'at'; field: Expr; body: Body | null }
   | { k: 'iend' }
   | { k: 'absolute'; e: Expr }
+  | { k: 'incbin'; file: string; skip: Expr | null; len: Expr | null }
   | { k: 'none' };
 
 export interface Stmt {
@@ -50,7 +51,7 @@ const PREFIXES = new Set(['rep', 'repe', 'repz', 'repne', 'repnz', 'lock', 'o16'
 const DIRECTIVES = new Set([
   ...Object.keys(DATA_UNITS), ...Object.keys(RES_UNITS), 'times', 'align', 'alignb', 'equ', 'org',
   'section', 'segment', 'global', 'extern', 'export', 'import', 'bits', 'use32', 'struc',
-  'endstruc', 'istruc', 'at', 'iend', 'absolute', 'cpu', 'default',
+  'endstruc', 'istruc', 'at', 'iend', 'absolute', 'cpu', 'default', 'incbin',
 ]);
 
 export interface ParserOptions {
@@ -172,6 +173,13 @@ export class Parser {
         return this.end(ts, { k: 'at', field, body });
       }
       case 'iend': return this.end(ts, { k: 'iend' });
+      case 'incbin': {
+        const f = ts.next();
+        if (f.kind !== 'str') throw new AsmError('incbin: file name in quotes expected', f.col);
+        const skip = ts.eatOp(',') ? this.expr(ts) : null;
+        const len = skip && ts.eatOp(',') ? this.expr(ts) : null;
+        return this.end(ts, { k: 'incbin', file: f.text, skip, len });
+      }
     }
     return this.instruction(t, ts);
   }

@@ -28,12 +28,13 @@ test('ntlab asm writes a PE32 EXE by default and nothing to stdout', () => withD
   assert.equal(exe.subarray(0, 2).toString('latin1'), 'MZ');
 }));
 
-test('ntlab asm --format bin -o, with %include from -I', () => withDir(dir => {
+test('ntlab asm --format bin -o, with %include and incbin', () => withDir(dir => {
   writeFileSync(join(dir, 'consts.inc'), 'VALUE equ 0x2e\n');
-  writeFileSync(join(dir, 'boot.asm'), '%include "consts.inc"\norg 0x7c00\nint VALUE\njmp $\n');
+  writeFileSync(join(dir, 'blob.bin'), Buffer.from('0102030405', 'hex'));
+  writeFileSync(join(dir, 'boot.asm'), '%include "consts.inc"\norg 0x7c00\nint VALUE\njmp $\nincbin "blob.bin", 1, 3\n');
   const r = ntlab(['asm', 'boot.asm', '--format', 'bin', '-o', 'boot.img', '--map'], dir);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(readFileSync(join(dir, 'boot.img')).toString('hex'), 'cd2eebfe');
+  assert.equal(readFileSync(join(dir, 'boot.img')).toString('hex'), 'cd2eebfe' + '020304');
   assert.ok(existsSync(join(dir, 'boot.img.map')));
 }));
 
