@@ -35,7 +35,7 @@ export function differential(seed: number, count: number): Outcome {
   cases.forEach((k: Case, i) => {
     if (skip[i]) return bump(out.skipped, k.family);
     bump(out.compared, k.family);
-    const d = diffRecords(nat, em, i * RECORD_BYTES, undefinedFlags(insns[i]));
+    const d = diffRecords(nat, em, i * RECORD_BYTES, undefinedFlags(insns[i], k.regs));
     if (d.length) out.failures.push(describe(i, k, d));
   });
   return out;

@@ -2,7 +2,7 @@
 // flags the manuals leave undefined (from iced-x86, converted from its RflagsBits order to
 // EFLAGS positions), the scratch windows and the page hash; for faults, the vector, the
 // faulting EIP and (for #PF/#GP) the error code and CR2.
-import { Decoder, DecoderOptions, Instruction, RflagsBits, FlowControl } from 'iced-x86';
+import { Decoder, DecoderOptions, Instruction, RflagsBits, FlowControl, Mnemonic, OpKind, Register } from 'iced-x86';
 import { decodeOne } from '../../../kernel/cpu/decode.ts';
 import { emitterFor } from '../../../kernel/cpu/ops/index.ts';
 import {
@@ -42,14 +42,28 @@ export function caseInstructions(bytes: Uint8Array, entry: number): { ip: number
 }
 
 /** Flags left undefined at the end of the case: an instruction's undefined flags stay so
- *  until a later instruction defines them. */
-export function undefinedFlags(insns: { insn: Instruction }[]): number {
+ *  until a later instruction defines them. `regs` (at entry) give CL for shift counts. */
+export function undefinedFlags(insns: { insn: Instruction }[], regs: number[]): number {
   let u = 0;
   for (const { insn } of insns) {
     const defined = insn.rflagsWritten | insn.rflagsCleared | insn.rflagsSet;
-    u = (u & ~toEflags(defined)) | toEflags(insn.rflagsUndefined);
+    u = (u & ~toEflags(defined)) | toEflags(insn.rflagsUndefined) | shiftOverflowUndefined(insn, regs);
   }
   return u;
+}
+
+const SHIFTS = new Set([Mnemonic.Rol, Mnemonic.Ror, Mnemonic.Rcl, Mnemonic.Rcr, Mnemonic.Shl, Mnemonic.Sal,
+  Mnemonic.Shr, Mnemonic.Sar, Mnemonic.Shld, Mnemonic.Shrd]);
+
+/** OF after a shift or rotate is undefined unless the count masked to 5 bits is 1 (SDM).
+ *  iced works from the count after the rotate's modulo (for RCL r/m8, 27 mod 9 = 0) and
+ *  then calls the flags unaffected, but the hardware (AMD here) does change OF. */
+function shiftOverflowUndefined(insn: Instruction, regs: number[]): number {
+  if (!SHIFTS.has(insn.mnemonic)) return 0;
+  const k = insn.opCount - 1, kind = insn.opKind(k);
+  const count = kind === OpKind.Immediate8 ? insn.immediate8
+    : kind === OpKind.Register && insn.opRegister(k) === Register.CL ? regs[1] & 0xff : 1;
+  return (count & 31) !== 1 ? 0x800 : 0;
 }
 
 const UD_EMITTER = emitterFor(decodeOne(Uint8Array.of(0x0f, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0)!);

@@ -5,7 +5,7 @@
 // signal context) and writes one binary record per case to stdout. The ELF is cached by
 // the hash of its sources in os.tmpdir().
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,7 @@ export function build(cases: Case[]): NativeBuild {
     execFileSync('gcc', ['-m32', '-O1', '-no-pie', '-o', base + '.elf', base + '.c', base + '.o',
       `-Wl,--section-start=.cases=${hex(CASES)}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     renameSync(base + '.elf', elf); // atomic: a concurrent run never sees half a file
+    for (const ext of ['.asm', '.c', '.o']) rmSync(base + ext, { force: true });
   }
   const casesBytes = elfSection(readFileSync(elf), '.cases');
   const dv = new DataView(casesBytes.buffer, casesBytes.byteOffset);
