@@ -58,7 +58,8 @@ function enter(c: Cpu, rng: Rng, eip: number): void {
   c.pendingStop = null;
   enterRing3(c, eip, rng.int(USER + 0x1000, USER_END - 4) & ~3);
   loadSegment(c, FS, 0x3b); // the TEB-like segment, as NT gives ring 3
-  c.flags.set(0x202 | (rng.u32() & 0x8d5) | (rng.chance(0.2) ? 0x400 : 0));
+  // Sometimes TF: the single-step path and #DB delivery get random code too.
+  c.flags.set(0x202 | (rng.u32() & 0x8d5) | (rng.chance(0.2) ? 0x400 : 0) | (rng.chance(0.05) ? 0x100 : 0));
 }
 
 interface Tally { insns: number; episodes: number; vectors: Map<number, number> }

@@ -72,9 +72,12 @@ export function runCase(c: Cpu, k: Case, entry: number, out: DataView, rec: numb
   }
 }
 
-/** Runs every case whose index `want` accepts; records for the others stay zero. */
-export function emulate(casesBytes: Uint8Array, cases: Case[], entries: number[], want: (i: number) => boolean): Uint8Array {
+/** Runs every case whose index `want` accepts; records for the others stay zero. With
+ *  `single`, one instruction at a time (the stepping path) instead of compiled blocks. */
+export function emulate(casesBytes: Uint8Array, cases: Case[], entries: number[], want: (i: number) => boolean, single = false): Uint8Array {
   const c = emulatorFor(casesBytes);
+  // An instruction hook sends the run loop down the one-instruction path (execOne).
+  if (single) c.onInstruction = () => {};
   const out = new Uint8Array(cases.length * RECORD_BYTES);
   const dv = new DataView(out.buffer);
   const page = new Uint8Array(PAGE_SIZE);
