@@ -15,8 +15,11 @@ import type { Mmu } from '../mmu.ts';
 import { lazyOp, LAZY_SUB } from '../flags.ts';
 import { checkSegment } from '../segments.ts';
 import { checkIoPermission } from './system.ts';
-import { DF, ES, UD, PAGE_MASK, PAGE_SHIFT } from '../types.ts';
+import * as types from '../types.ts';
 
+// Module-local copies: the helpers run per element, and an imported binding is a property
+// read through the module namespace (a getter under the tsx loader) on every use.
+const DF = types.DF, ES = types.ES, UD = types.UD, PAGE_MASK = types.PAGE_MASK, PAGE_SHIFT = types.PAGE_SHIFT;
 const ESI = 6, EDI = 7, ECX = 1, EAX = 0, EDX = 2;
 
 type Kind = 'movs' | 'cmps' | 'scas' | 'lods' | 'stos' | 'ins' | 'outs';
@@ -110,18 +113,20 @@ function compare(c: Cpu, bytes: number, x: number, y: number): void {
   f.r = bytes === 4 ? (x - y) | 0 : (x - y) & (bytes === 1 ? 0xff : 0xffff);
 }
 
+/** One element of a string instruction: its accesses, then the index registers. */
+type Element = (c: Cpu, bytes: number, seg: number, a16: number) => void;
+
 /**
- * Runs `one` (an element: it does its accesses, then moves the index registers) once, or
- * with a rep prefix ECX times, counting down after each element. `until` ends a repe/repne
- * loop early: it says whether the element just done ends it.
+ * Runs an element once, or with a rep prefix ECX times, counting down after each element
+ * it finished. With `zf`, repe (rep = 1) stops when ZF is clear and repne when it is set.
  */
-function repeat(c: Cpu, a16: number, rep: number, one: () => void, until?: () => boolean): void {
-  if (!rep) { one(); return; }
+function repeat(c: Cpu, bytes: number, seg: number, a16: number, rep: number, one: Element, zf: boolean): void {
+  if (!rep) { one(c, bytes, seg, a16); return; }
   for (let n = count(c, a16); n !== 0;) {
-    one();
+    one(c, bytes, seg, a16);
     n = (n - 1) >>> 0;
     setCount(c, a16, n);
-    if (until && until()) return;
+    if (zf && (c.flags.r === 0) !== (rep === 1)) return;
   }
 }
 
@@ -136,9 +141,51 @@ function movsOne(c: Cpu, bytes: number, seg: number, a16: number): void {
   advance(c, EDI, a16, d);
 }
 
-function stosOne(c: Cpu, bytes: number, a16: number): void {
+function stosOne(c: Cpu, bytes: number, _seg: number, a16: number): void {
   write(c.mmu, linear(c, ES, index(c, EDI, a16), bytes, true), bytes, accumulator(c, bytes));
   advance(c, EDI, a16, step(c, bytes));
+}
+
+function cmpsOne(c: Cpu, bytes: number, seg: number, a16: number): void {
+  const m = c.mmu;
+  const x = read(m, linear(c, seg, index(c, ESI, a16), bytes, false), bytes);
+  const y = read(m, linear(c, ES, index(c, EDI, a16), bytes, false), bytes);
+  const d = step(c, bytes);
+  advance(c, ESI, a16, d);
+  advance(c, EDI, a16, d);
+  compare(c, bytes, x, y);
+}
+
+function scasOne(c: Cpu, bytes: number, _seg: number, a16: number): void {
+  const y = read(c.mmu, linear(c, ES, index(c, EDI, a16), bytes, false), bytes);
+  advance(c, EDI, a16, step(c, bytes));
+  compare(c, bytes, accumulator(c, bytes), y);
+}
+
+function lodsOne(c: Cpu, bytes: number, seg: number, a16: number): void {
+  const v = read(c.mmu, linear(c, seg, index(c, ESI, a16), bytes, false), bytes);
+  advance(c, ESI, a16, step(c, bytes));
+  setAccumulator(c, bytes, v);
+}
+
+/** ins: the destination is checked before the port is read (a read has side effects and
+ *  cannot be undone when the write faults). */
+function insOne(c: Cpu, bytes: number, _seg: number, a16: number): void {
+  const m = c.mmu, port = c.regs[EDX] & 0xffff;
+  const a = linear(c, ES, index(c, EDI, a16), bytes, true);
+  m.probeWrite(a, bytes);
+  const v = c.ports.read(port, bytes as Bytes);
+  write(m, a, bytes, bytes === 4 ? v : v & (bytes === 1 ? 0xff : 0xffff));
+  advance(c, EDI, a16, step(c, bytes));
+  if (c.portBreaks.has(port)) c.pendingStop = { kind: 'port', port, write: false };
+}
+
+function outsOne(c: Cpu, bytes: number, seg: number, a16: number): void {
+  const port = c.regs[EDX] & 0xffff;
+  const v = read(c.mmu, linear(c, seg, index(c, ESI, a16), bytes, false), bytes);
+  c.ports.write(port, bytes as Bytes, v);
+  advance(c, ESI, a16, step(c, bytes));
+  if (c.portBreaks.has(port)) c.pendingStop = { kind: 'port', port, write: true };
 }
 
 function strMovs(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
@@ -151,71 +198,31 @@ function strMovs(c: Cpu, bytes: number, seg: number, a16: number, rep: number): 
   }
 }
 
-function strStos(c: Cpu, bytes: number, _seg: number, a16: number, rep: number): void {
-  if (!rep) return stosOne(c, bytes, a16);
+function strStos(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
+  if (!rep) return stosOne(c, bytes, seg, a16);
   const bulk = !a16 && (c.segCheck & (1 << ES)) === 0;
   while (count(c, a16) !== 0) {
     if (bulk && stosBulk(c, bytes) !== 0) continue;
-    stosOne(c, bytes, a16);
+    stosOne(c, bytes, seg, a16);
     setCount(c, a16, count(c, a16) - 1);
   }
 }
 
-function strCmps(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
-  const m = c.mmu;
-  repeat(c, a16, rep, () => {
-    const x = read(m, linear(c, seg, index(c, ESI, a16), bytes, false), bytes);
-    const y = read(m, linear(c, ES, index(c, EDI, a16), bytes, false), bytes);
-    const d = step(c, bytes);
-    advance(c, ESI, a16, d);
-    advance(c, EDI, a16, d);
-    compare(c, bytes, x, y);
-  }, () => (c.flags.r === 0) !== (rep === 1));
-}
+function strCmps(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void { repeat(c, bytes, seg, a16, rep, cmpsOne, true); }
+function strScas(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void { repeat(c, bytes, seg, a16, rep, scasOne, true); }
+function strLods(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void { repeat(c, bytes, seg, a16, rep, lodsOne, false); }
 
-function strScas(c: Cpu, bytes: number, _seg: number, a16: number, rep: number): void {
-  const m = c.mmu;
-  repeat(c, a16, rep, () => {
-    const y = read(m, linear(c, ES, index(c, EDI, a16), bytes, false), bytes);
-    advance(c, EDI, a16, step(c, bytes));
-    compare(c, bytes, accumulator(c, bytes), y);
-  }, () => (c.flags.r === 0) !== (rep === 1));
-}
-
-function strLods(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
-  const m = c.mmu;
-  repeat(c, a16, rep, () => {
-    const v = read(m, linear(c, seg, index(c, ESI, a16), bytes, false), bytes);
-    advance(c, ESI, a16, step(c, bytes));
-    setAccumulator(c, bytes, v);
-  });
-}
-
-/** ins: the I/O permission first (even for a zero count, as the hardware checks it before
- *  the rep loop), then the destination is checked before the port is read (a read has
- *  side effects and cannot be undone when the write faults). */
-function strIns(c: Cpu, bytes: number, _seg: number, a16: number, rep: number): void {
-  const m = c.mmu, port = c.regs[EDX] & 0xffff;
-  checkIoPermission(c, port, bytes);
-  repeat(c, a16, rep, () => {
-    const a = linear(c, ES, index(c, EDI, a16), bytes, true);
-    m.probeWrite(a, bytes);
-    const v = c.ports.read(port, bytes as Bytes);
-    write(m, a, bytes, bytes === 4 ? v : v & (bytes === 1 ? 0xff : 0xffff));
-    advance(c, EDI, a16, step(c, bytes));
-    if (c.portBreaks.has(port)) c.pendingStop = { kind: 'port', port, write: false };
-  });
+/** ins/outs check I/O permission first, even for a zero count: the hardware checks it
+ *  before the rep loop (a native `rep insb` with ECX = 0 at ring 3 raises #GP). DX does
+ *  not change in the loop, so once is enough. */
+function strIns(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
+  checkIoPermission(c, c.regs[EDX] & 0xffff, bytes);
+  repeat(c, bytes, seg, a16, rep, insOne, false);
 }
 
 function strOuts(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
-  const m = c.mmu, port = c.regs[EDX] & 0xffff;
-  checkIoPermission(c, port, bytes);
-  repeat(c, a16, rep, () => {
-    const v = read(m, linear(c, seg, index(c, ESI, a16), bytes, false), bytes);
-    c.ports.write(port, bytes as Bytes, v);
-    advance(c, ESI, a16, step(c, bytes));
-    if (c.portBreaks.has(port)) c.pendingStop = { kind: 'port', port, write: true };
-  });
+  checkIoPermission(c, c.regs[EDX] & 0xffff, bytes);
+  repeat(c, bytes, seg, a16, rep, outsOne, false);
 }
 
 // ---- bulk rep movs / rep stos ------------------------------------------------------------
