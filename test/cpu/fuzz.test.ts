@@ -83,7 +83,9 @@ function fuzzStream(seed: number, target: number, tally: Tally): void {
     } catch (e) {
       assert.fail(`host exception from cpu.run (seed ${seed}, episode ${episode}, entry 0x${eip.toString(16)}, eip 0x${(c.eip >>> 0).toString(16)}): ${(e as Error).stack ?? e}`);
     }
-    assert.notEqual(stop.kind, 'triple-fault', `triple fault (seed ${seed}, episode ${episode}): ${JSON.stringify(stop)}`);
+    // The stub halts after logging; a loop in the stream runs out the budget. Anything else
+    // (a triple fault, a stray stop) means the machine went somewhere it should not.
+    assert.ok(stop.kind === 'halted' || stop.kind === 'budget', `stop ${JSON.stringify(stop)} (seed ${seed}, episode ${episode})`);
     if (c.mem.read32(LOG + 8) !== before) {
       assert.equal(c.cpl, 0, `handler not at CPL 0 (seed ${seed}, episode ${episode})`);
       const v = c.mem.read32(LOG);
