@@ -431,7 +431,8 @@ function faults(b: B): Case {
       if (bits === 8) b.setReg(0, 16, 0x7fff); else { b.setReg(0, bits, 0xffffffff); b.setReg(2, bits, 0x7fffffff); }
       return b.done('muldiv', [`${r.pick(['div', 'idiv'])} ${regName(n, bits)}`]);
     }
-    case 1: return b.done('fault', [`mov ${r.pick(['eax', 'al', 'ax'])}, [${hex(PAGE + PAGE_SIZE + r.int(0, 100))}]`]);
+    case 1: return b.done('fault', [r.chance(0.5) ? `mov ${r.pick(['eax', 'al', 'ax'])}, [${hex(PAGE + 2 * PAGE_SIZE - r.int(1, 3))}]`
+      : `${r.pick(['mov', 'add', 'or'])} ${r.pick(['byte', 'dword'])} [${hex(PAGE + PAGE_SIZE + r.int(0, 100))}], 1`]);
     case 2: return b.done('fault', [`mov dword [${hex(PAGE + PAGE_SIZE - r.int(1, 3))}], ${r.value(32)}`]);
     case 3: return b.done('fault', [r.pick(['hlt', 'cli', 'sti', 'ud2', 'int3', 'into', 'in al, dx', 'out 0x80, al', 'rep insb', 'outsd',
       'lock add eax, ebx', 'lock mov [esp], eax', 'lock cmp [esp], eax'])]);

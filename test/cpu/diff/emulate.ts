@@ -9,7 +9,7 @@ import type { Cpu } from '../../../kernel/cpu/cpu.ts';
 import type { Case } from './cases.ts';
 import { fillPage, fnv1a } from './prng.ts';
 import {
-  PAGE, PAGE_SIZE, STACK_TOP, WINDOWS, HARNESS, CASES, RECORD_BYTES, HEADER_DWORDS,
+  PAGE, PAGE_SIZE, STACK_TOP, WINDOWS, READ_ONLY, HARNESS, CASES, RECORD_BYTES, HEADER_DWORDS,
   R_STATUS, R_TRAPNO, R_ERR, R_CR2, R_EIP, R_REGS, R_EFLAGS, R_HASH,
 } from './layout.ts';
 
@@ -21,10 +21,11 @@ export function emulatorFor(casesBytes: Uint8Array): Cpu {
   const mb = Math.ceil((CASES + casesBytes.length) / (4 << 20)) * 4;
   const c = makeCpu({ memory: mb << 20 });
   enablePaging(c, mb);
-  // As in the Linux process: the first 64 KiB are not the user's, and the pages around
-  // the scratch page are not mapped.
+  // As in the Linux process: the first 64 KiB are not the user's, the page above the
+  // scratch page is read-only zeros, and the others around it are not mapped.
   for (let a = 0; a < 0x10000; a += 0x1000) setPte(c, a, 3);
-  for (const a of [PAGE - 0x1000, PAGE + PAGE_SIZE, HARNESS]) setPte(c, a, 0);
+  for (const a of [PAGE - 0x1000, READ_ONLY + 0x1000, HARNESS]) setPte(c, a, 0);
+  setPte(c, READ_ONLY, 5);
   c.mem.load(CASES, casesBytes);
   c.breakpoints.add(CASES);
   for (let v = 0; v < VECTORS; v++) c.breakpoints.add(STUBS + v * 16);

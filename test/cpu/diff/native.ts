@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Case } from './cases.ts';
-import { PAGE, PAGE_SIZE, STACK_TOP, WINDOWS, HARNESS, CASES, TABLE_OFFSET, RECORD_BYTES, HEADER_DWORDS } from './layout.ts';
+import { PAGE, PAGE_SIZE, STACK_TOP, WINDOWS, READ_ONLY, HARNESS, CASES, TABLE_OFFSET, RECORD_BYTES, HEADER_DWORDS } from './layout.ts';
 
 const hex = (v: number) => '0x' + (v >>> 0).toString(16);
 
@@ -91,6 +91,7 @@ static uint32_t fnv(const uint8_t *p, int n) {
 
 int main(void) {
   if (mmap((void *)PAGE, ${PAGE_SIZE}, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != (void *)PAGE) return 2;
+  if (mmap((void *)${hex(READ_ONLY)}u, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != (void *)${hex(READ_ONLY)}u) return 2;
   if (mmap((void *)HARNESS, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != (void *)HARNESS) return 2;
   static char alt[1 << 16];
   stack_t ss = { .ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0 };
