@@ -94,19 +94,21 @@ class B {
     const addr = at ?? this.rng.int(OPERANDS, OPERANDS_END - bytes);
     const rng = this.rng;
     const form = rng.int(0, 5);
-    if (form === 0) return { text: `${SIZE_WORD[bits]} [${hex(addr)}]`, addr };
-    if (form === 1) return { text: `${SIZE_WORD[bits]} [esp${sgn(addr - STACK_TOP)}]`, addr };
+    // A segment override now and then (flat in both processes; CS only for reads, so none).
+    const seg = rng.chance(0.1) ? rng.pick(['es:', 'ss:', 'ds:']) : '';
+    if (form === 0) return { text: `${SIZE_WORD[bits]} [${seg}${hex(addr)}]`, addr };
+    if (form === 1) return { text: `${SIZE_WORD[bits]} [${seg}esp${sgn(addr - STACK_TOP)}]`, addr };
     const disp = form === 2 ? 0 : rng.int(-128, 127) * (rng.chance(0.2) ? 1000 : 1);
     const base = this.regNum(32);
     if (form <= 3) {
       this.regs[base] = (addr - disp) | 0;
-      return { text: `${SIZE_WORD[bits]} [${R32[base]}${sgn(disp)}]`, addr };
+      return { text: `${SIZE_WORD[bits]} [${seg}${R32[base]}${sgn(disp)}]`, addr };
     }
     const index = this.regNum(32), scale = rng.pick([1, 2, 4, 8]);
     const iv = rng.int(-40, 40);
     this.regs[index] = iv;
     this.regs[base] = (addr - disp - iv * scale) | 0;
-    return { text: `${SIZE_WORD[bits]} [${R32[base]}+${R32[index]}*${scale}${sgn(disp)}]`, addr };
+    return { text: `${SIZE_WORD[bits]} [${seg}${R32[base]}+${R32[index]}*${scale}${sgn(disp)}]`, addr };
   }
 
   /** Either a register or a memory operand of `bits`. */
@@ -435,7 +437,8 @@ function faults(b: B): Case {
       : `${r.pick(['mov', 'add', 'or'])} ${r.pick(['byte', 'dword'])} [${hex(PAGE + PAGE_SIZE + r.int(0, 100))}], 1`]);
     case 2: return b.done('fault', [`mov dword [${hex(PAGE + PAGE_SIZE - r.int(1, 3))}], ${r.value(32)}`]);
     case 3: return b.done('fault', [r.pick(['hlt', 'cli', 'sti', 'ud2', 'int3', 'into', 'in al, dx', 'out 0x80, al', 'rep insb', 'outsd',
-      'lock add eax, ebx', 'lock mov [esp], eax', 'lock cmp [esp], eax'])]);
+      'lock add eax, ebx', 'lock mov [esp], eax', 'lock cmp [esp], eax',
+      `mov [cs:${hex(OPERANDS)}], eax`, `mov eax, [cs:${hex(OPERANDS)}]`, `add [cs:esp], al`])]);
     case 4: { // an address mapped in neither process
       const v = b.regNum(32);
       b.regs[v] = r.int(0x10000000, 0x1fffffff);
