@@ -444,9 +444,18 @@ function faults(b: B): Case {
       b.regs[v] = r.int(0x10000000, 0x1fffffff);
       return b.done('fault', [`mov eax, [${R32[v]}]`]);
     }
-    case 5: return b.done('fault', [`a16 mov eax, [bx+si]`]);
+    case 5: return b.done('fault', [r.chance(0.2) ? `a16 mov eax, [bx+si]` : writeToReadOnly(b)]);
     default: return b.done('bcd', ['aam 0']);
   }
+}
+
+/** A write (or a read-modify-write that writes whatever it finds) to the read-only page:
+ *  #PF with P|W|U and nothing changed, including ESP for `pop m`. */
+function writeToReadOnly(b: B): string {
+  const r = b.rng, at = `[${hex(PAGE + PAGE_SIZE + 4 * r.int(0, 60))}]`;
+  b.claim(1);
+  return r.pick([`cmpxchg dword ${at}, ecx`, `xadd ${at}, ecx`, `xchg ${at}, ecx`, `sete byte ${at}`, `pop dword ${at}`,
+    `inc word ${at}`, `not byte ${at}`, `add ${at}, ecx`, `cmova ecx, ${at}`]);
 }
 
 // ---- the mix -----------------------------------------------------------------------------
