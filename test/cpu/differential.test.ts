@@ -22,7 +22,7 @@ const COUNT = Number(process.env.NTLAB_DIFF_CASES ?? 30_000);
 
 interface Outcome { compared: Map<string, number>; skipped: Map<string, number>; failures: string[] }
 
-export function differential(seed: number, count: number): Outcome {
+function differential(seed: number, count: number): Outcome {
   const cases = [...REGRESSIONS, ...generate(seed, count)];
   const b = build(cases);
   const native = runNative(b);

@@ -351,8 +351,9 @@ function flagsReg(b: B): Case {
   return b.done('flags', [b.rng.pick(['lahf', 'sahf', 'clc', 'stc', 'cmc', 'cld', 'std', 'nop'])]);
 }
 
-/** rep/repe/repne string ops, DF both ways, source overrides, counts crossing into the
- *  unmapped pages around the scratch page (faults mid-way), overlapping movs. */
+/** rep/repe/repne string ops, DF both ways, source overrides, counts that run off the
+ *  scratch page (into the read-only page above, the unmapped one below: faults mid-way),
+ *  overlapping movs, 16-bit addressing. */
 function string(b: B): Case {
   const r = b.rng;
   const op = r.pick(['movs', 'cmps', 'scas', 'lods', 'stos']), sfx = r.pick(['b', 'w', 'd']);
@@ -371,7 +372,6 @@ function string(b: B): Case {
   const edi = op === 'movs' && r.chance(0.3) ? esi + r.int(-9, 9) : op === 'cmps' && r.chance(0.4) ? esi : place();
   b.regs[6] = esi; b.regs[7] = edi;
   b.regs[1] = r.chance(0.2) ? (r.u32() & 0xffff0000) | n : n;
-  if (r.chance(0.2) && n < 0x10000) b.regs[1] = n;
   const prefix = r.pick(['', 'rep ', 'rep ', op === 'cmps' || op === 'scas' ? 'repne ' : 'rep ']);
   if (op === 'scas' && r.chance(0.5)) {
     // Make the searched value appear somewhere ahead.
@@ -380,8 +380,11 @@ function string(b: B): Case {
   } else b.claim(0);
   const seg = op === 'movs' || op === 'cmps' || op === 'lods' ? r.pick(['', '', '', 'es ', 'cs ', 'ss ', 'ds ']) : '';
   if (r.chance(0.05)) {
-    // 16-bit addressing: only CX = 0 keeps SI/DI off the (unmapped) first 64 KiB.
-    b.regs[1] = r.u32() & 0xffff0000;
+    // 16-bit addressing: SI/DI point into the first 64 KiB, which ring 3 cannot touch, so
+    // CX = 0 (with ECX's upper half set) must do nothing and any other count must #PF at
+    // the address SI/DI give (CR2 compared). Not for cmps: both its reads fault, and which
+    // one a CPU tries first is its own business (this AMD host reads ES:DI first).
+    b.regs[1] = (r.u32() & 0xffff0000) | (r.chance(0.5) || op === 'cmps' ? 0 : r.int(1, 9));
     return b.done('string', [`${seg}a16 rep ${op}${sfx}`]);
   }
   return b.done('string', [`${seg}${prefix}${op}${sfx}`]);
