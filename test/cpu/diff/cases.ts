@@ -209,8 +209,8 @@ function bitScan(b: B): Case {
 function bcd(b: B): Case {
   const r = b.rng, op = r.pick(['daa', 'das', 'aaa', 'aas', 'aam', 'aad']);
   if (r.chance(0.5)) b.setReg(0, 8, r.int(0, 0x9f)); // mostly valid BCD-ish inputs, some not
-  // Where AL +/- 6 carries out of AL, Intel (AX +/- 106h) and AMD (AL +/- 6, AH +/- 1)
-  // disagree about AH: keep those inputs out.
+  // Where AL +/- 6 carries out of AL, CPUs disagree about AH: the 386 manual adjusts AL
+  // and AH separately, later parts (this host too) adjust AX as a whole. Keep those out.
   if (op === 'aaa' && b.getReg(0, 8) > 0xf9) b.setReg(0, 8, r.int(0, 0xf9));
   if (op === 'aas' && b.getReg(0, 8) < 6) b.setReg(0, 8, r.int(6, 0xff));
   if (op === 'aam') return b.done('bcd', [r.chance(0.5) ? 'aam' : `aam ${r.int(1, 255)}`]);
