@@ -1,6 +1,8 @@
 // The layering rules of DESIGN.md, checked by walking every import in the tree:
 //   kernel/ imports nothing from main/ or renderer/, and nothing from electron;
 //   kernel/cpu/ and kernel/asm/ know nothing of NT (kernel/nt, kernel/win32);
+//   kernel/store/ (the disk) knows nothing of the CPU, the assembler or NT: the file-system
+//   driver in kernel/nt uses it, never the other way round;
 //   renderer/ imports only the contract's types from the rest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +55,11 @@ test('kernel/cpu and kernel/asm know nothing of NT', () => {
 test('kernel/cpu does not import the assembler (and the assembler not the CPU)', () => {
   assert.deepEqual([...breaches('kernel/cpu', s => s.startsWith('kernel/asm')),
                     ...breaches('kernel/asm', s => s.startsWith('kernel/cpu'))], []);
+});
+
+test('kernel/store (the virtual disk) knows nothing of the CPU, the assembler or NT', () => {
+  const forbidden = (s: string) => /^kernel\/(cpu|asm|nt|win32)\b/.test(s) || s === 'electron' || s === 'kernel/cli.ts';
+  assert.deepEqual(breaches('kernel/store', forbidden), []);
 });
 
 test('renderer/ imports only the contract from the rest of the tree', () => {

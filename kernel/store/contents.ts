@@ -1,0 +1,85 @@
+// File contents as CHUNK_SIZE pieces in the `chunk` table. This layer only moves bytes:
+// the caller (VirtualDisk) has checked the node, clamped the range to the end of file,
+// updated the size, and wrapped the call in a transaction.
+//
+// The representation: chunk `idx` holds bytes [idx*CHUNK_SIZE, idx*CHUNK_SIZE + length)
+// of the file. A missing chunk, or the part of a chunk past its blob's length, reads as
+// zeros: that is how sparse gaps cost nothing. No chunk holds bytes at or beyond the end
+// of file (truncation trims them), so extending a file can never uncover old data.
+import type Database from 'better-sqlite3';
+import { CHUNK_SIZE } from './schema.ts';
+import type { NodeId } from './types.ts';
+
+interface ChunkRow { idx: number; data: Buffer }
+
+export class ChunkStore {
+  private readonly getOne: Database.Statement<[NodeId, number], { data: Buffer }>;
+  private readonly getRange: Database.Statement<[NodeId, number, number], ChunkRow>;
+  private readonly put: Database.Statement<[NodeId, number, Buffer]>;
+  private readonly dropFrom: Database.Statement<[NodeId, number]>;
+  private readonly trim: Database.Statement<[number, NodeId, number, number]>;
+
+  constructor(db: Database.Database) {
+    this.getOne = db.prepare('SELECT data FROM chunk WHERE node = ? AND idx = ?');
+    this.getRange = db.prepare('SELECT idx, data FROM chunk WHERE node = ? AND idx BETWEEN ? AND ? ORDER BY idx');
+    this.put = db.prepare('INSERT OR REPLACE INTO chunk (node, idx, data) VALUES (?, ?, ?)');
+    this.dropFrom = db.prepare('DELETE FROM chunk WHERE node = ? AND idx >= ?');
+    this.trim = db.prepare('UPDATE chunk SET data = substr(data, 1, ?) WHERE node = ? AND idx = ? AND length(data) > ?');
+  }
+
+  /** Bytes [offset, offset+length) of the file; the range must lie within the end of file. */
+  read(node: NodeId, offset: number, length: number): Buffer {
+    const out = Buffer.alloc(length);   // zero-filled: whatever no chunk covers is a sparse gap
+    if (length === 0) return out;
+    const first = Math.floor(offset / CHUNK_SIZE);
+    const last = Math.floor((offset + length - 1) / CHUNK_SIZE);
+    for (const row of this.getRange.iterate(node, first, last)) copyOverlap(row, offset, out);
+    return out;
+  }
+
+  /** Stores `bytes` at `offset`, rewriting only the chunks the range touches. */
+  write(node: NodeId, offset: number, bytes: Buffer): void {
+    const end = offset + bytes.length;
+    for (let idx = Math.floor(offset / CHUNK_SIZE); idx * CHUNK_SIZE < end; idx++) {
+      this.put.run(node, idx, this.mergedChunk(node, idx, offset, bytes));
+    }
+  }
+
+  /** Forgets every byte at or beyond `size`: whole chunks go, the straddling one is trimmed. */
+  truncate(node: NodeId, size: number): void {
+    this.dropFrom.run(node, Math.ceil(size / CHUNK_SIZE));
+    const tail = size % CHUNK_SIZE;
+    if (tail !== 0) this.trim.run(tail, node, Math.floor(size / CHUNK_SIZE), tail);
+  }
+
+  /** Removes all contents (the file is being deleted). */
+  removeAll(node: NodeId): void {
+    this.dropFrom.run(node, 0);
+  }
+
+  /**
+   * The new blob for chunk `idx` after writing `bytes` at `offset`. When the write covers
+   * everything the chunk held (always so for a sequential writer), the old blob is not
+   * even read; otherwise old and new bytes are merged.
+   */
+  private mergedChunk(node: NodeId, idx: number, offset: number, bytes: Buffer): Buffer {
+    const chunkStart = idx * CHUNK_SIZE;
+    const from = Math.max(offset, chunkStart) - chunkStart;                       // within the chunk
+    const to = Math.min(offset + bytes.length, chunkStart + CHUNK_SIZE) - chunkStart;
+    const piece = bytes.subarray(from + chunkStart - offset, to + chunkStart - offset);
+    const old = from === 0 && to === CHUNK_SIZE ? undefined : this.getOne.get(node, idx)?.data;
+    if (from === 0 && (old === undefined || old.length <= to)) return piece;
+    const merged = Buffer.alloc(Math.max(old?.length ?? 0, to));
+    old?.copy(merged);
+    piece.copy(merged, from);
+    return merged;
+  }
+}
+
+/** Copies the part of a chunk that falls inside [offset, offset + out.length) into `out`. */
+function copyOverlap(row: ChunkRow, offset: number, out: Buffer): void {
+  const chunkStart = row.idx * CHUNK_SIZE;
+  const from = Math.max(offset, chunkStart);
+  const to = Math.min(offset + out.length, chunkStart + row.data.length);
+  if (to > from) row.data.copy(out, from - offset, from - chunkStart, to - chunkStart);
+}
