@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { assemble, formatDiagnostic, type OutputFormat } from './asm/index.ts';
 import { fsBinaryResolver, fsIncludeResolver } from './asm/fs-include.ts';
+import { diskCommand } from './store/cli.ts';
 
 export interface Io {
   stdout(text: string): void;
@@ -21,11 +22,13 @@ commands:
   asm FILE.asm [-o OUT] [--format exe|dll|bin] [-I DIR] [-D NAME[=VALUE]] [--map]
                [--image-base ADDR] [--dll-name NAME]
         assemble NASM-dialect source into a PE32 executable (default), a DLL or a flat binary
+  disk new FILE | ls [PATH] | import HOSTDIR | export HOSTDIR | check   [--disk FILE]
+        make, list, fill and empty a virtual disk (ntlab disk --help for the options)
 `;
 
 type Command = (args: string[], io: Io) => number;
 
-const COMMANDS: Record<string, Command> = { asm: asmCommand };
+const COMMANDS: Record<string, Command> = { asm: asmCommand, disk: diskCommand };
 
 export function main(argv: string[], io: Io = nodeIo): number {
   const [cmd, ...rest] = argv;

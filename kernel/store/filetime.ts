@@ -28,6 +28,12 @@ export function fileTimeToUnixMs(t: FileTime): number {
   return Number((t - UNIX_EPOCH_AS_FILETIME) / TICKS_PER_MILLISECOND);
 }
 
+/** Seconds since the Unix epoch, fractional: what fs.utimes takes, at better than microsecond precision. */
+export function fileTimeToUnixSeconds(t: FileTime): number {
+  const ticks = t - UNIX_EPOCH_AS_FILETIME;
+  return Number(ticks / TICKS_PER_SECOND) + Number(ticks % TICKS_PER_SECOND) / Number(TICKS_PER_SECOND);
+}
+
 export function fileTimeToDate(t: FileTime): Date {
   return new Date(fileTimeToUnixMs(t));
 }
