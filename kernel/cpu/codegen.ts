@@ -35,6 +35,11 @@ export class Gen {
   /** The instruction changes state the compiler assumed (mode, segments, IF, paging, TF):
    *  the block ends after it so the run loop looks again. */
   endsBlock = false;
+  /** The instruction reads the clock (c.icount): rdtsc, and in/out, whose devices
+   *  schedule against it. The compiler starts a new block before it, because a block
+   *  adds its instruction count only at its end: at a block's first instruction
+   *  c.icount is exact. */
+  readsClock = false;
   /** The lazy-flags op the previous instruction in this block left, if known (or -1). */
   readonly flagsIn: number;
   /** The lazy-flags op this instruction leaves: -1 (unknown) unless the emitter says. */

@@ -5,6 +5,8 @@
 // the block's code assumed, to a page boundary, or to a breakpoint. When the block's last
 // instruction can jump back to the block's own start (a tight loop), the body is wrapped in
 // a JS loop that keeps going while it does and the instruction budget (c.limit) allows.
+// An instruction that reads the clock (rdtsc, in, out) always starts a block, so the
+// instruction count it sees is exact on the fast path too.
 //
 // Writes to a physical page that holds code reach `invalidate` (the MMU keeps no write
 // translation for such pages), which drops the blocks overlapping the written bytes, so
@@ -93,7 +95,14 @@ export class CodeCache {
     for (const b of [...set]) if (b.phys < pa + len && pa < b.physEnd) this.drop(b);
   }
 
-  /** Drops everything (breakpoints changed, snapshot restored). */
+  /** Drops the blocks whose bytes include linear EIP `eip`: a breakpoint was set there,
+   *  and the next compile will end a block before it. */
+  dropContaining(eip: number): void {
+    for (const set of [...this.pageBlocks.values()])
+      for (const b of [...set]) if (((eip - b.eip) >>> 0) < b.physEnd - b.phys) this.drop(b);
+  }
+
+  /** Drops everything (snapshot restored, memory replaced). */
   flush(): void {
     this.epoch++;
     for (const set of this.pageBlocks.values()) for (const b of [...set]) this.drop(b);
@@ -134,10 +143,11 @@ export class CodeCache {
       if (n > 0 && bps.size && bps.has(pc >>> 0)) break;
       const insn = n === 0 ? this.fetch(pc) : this.tryFetch(pc);
       if (!insn) break;
-      if (((pc & PAGE_MASK) + insn.len) > PAGE_MASK + 1) cacheable = false;
-      insns.push(insn);
       const g = new Gen(insn, knownOp);
       emitterFor(insn)(g);
+      if (n > 0 && g.readsClock) break;
+      if (((pc & PAGE_MASK) + insn.len) > PAGE_MASK + 1) cacheable = false;
+      insns.push(insn);
       if (g.mayFault || g.branches || g.endsBlock) body.push(`c.eip=${insn.eip};`);
       body.push(...g.out);
       if (g.endsBlock) body.push('c.attention=true;');
@@ -150,7 +160,8 @@ export class CodeCache {
     }
     const n = insns.length;
     if (!lastGen!.branches) body.push(`c.eip=${pc};`);
-    const loops = lastGen!.branches && insns[n - 1].target === eip;
+    // A loop block runs many iterations in one call: not when a breakpoint waits at its start.
+    const loops = lastGen!.branches && insns[n - 1].target === eip && !bps.has(eip >>> 0);
     const source = loops
       ? `let a=0,v=0,x=0,y=0,t=0,u=0;\nfor(;;){\n${body.join('\n')}\nc.icount+=${n};\nif(c.eip!==${eip}||c.icount+${n}>c.limit)return;\n}`
       : `let a=0,v=0,x=0,y=0,t=0,u=0;\n${body.join('\n')}\nc.icount+=${n};`;

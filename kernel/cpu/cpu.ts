@@ -41,6 +41,26 @@ export type StopReason =
   | { kind: 'vector'; vector: Vector }
   | { kind: 'triple-fault'; reason: string };
 
+/**
+ * The breakpoint addresses (EIPs). A plain Set, except that adding an address drops the
+ * compiled blocks that run through it, so the next compile ends a block just before it
+ * and the run loop sees it, even when that code was compiled (or is looping) already.
+ */
+export class BreakpointSet extends Set<number> {
+  private onAdd: ((eip: number) => void) | null = null;
+
+  /** Called by the Cpu once its code cache exists. */
+  watch(onAdd: (eip: number) => void): void { this.onAdd = onAdd; }
+
+  override add(eip: number): this {
+    eip >>>= 0;
+    if (!this.has(eip)) { super.add(eip); this.onAdd?.(eip); }
+    return this;
+  }
+
+  override delete(eip: number): boolean { return super.delete(eip >>> 0); }
+}
+
 /** A cached segment descriptor (the hidden part of a segment register). */
 export interface DescriptorTableRegister { base: number; limit: number }
 export interface SystemSegment { sel: Selector; base: number; limit: number; attr: number }
@@ -79,6 +99,11 @@ export class Cpu {
   halted = false;
   /** After `mov ss`/`pop ss`/`sti`, interrupts wait one instruction. */
   interruptShadow = false;
+  /** Set by the instruction just executed when no single-step trap may follow it even
+   *  with TF set: `int n`/`int3`/`into` (the handler is entered with TF clear and is not
+   *  traced) and `mov ss`/`pop ss`/`lss` (which hold off debug traps for one instruction,
+   *  SDM MOV). */
+  noStepTrap = false;
 
   readonly ports = new PortBus();
   pic: InterruptController | null = null;
@@ -86,8 +111,9 @@ export class Cpu {
   readonly code: CodeCache;
 
   // ---- debugging interface ---------------------------------------------------------------
-  /** Linear EIPs to stop at (before the instruction runs). */
-  readonly breakpoints = new Set<number>();
+  /** EIPs to stop at (before the instruction runs); adding one takes effect even in code
+   *  that is compiled already. */
+  readonly breakpoints = new BreakpointSet();
   /** Ports whose access stops the run (after the access). */
   readonly portBreaks = new Set<number>();
   /** Vectors whose delivery stops the run (after the CPU enters the handler). */
@@ -109,6 +135,7 @@ export class Cpu {
     this.mem = new PhysicalMemory(memoryBytes);
     this.mmu = new Mmu(this.mem);
     this.code = new CodeCache(this);
+    this.breakpoints.watch(eip => this.code.dropContaining(eip));
     this.reset();
   }
 
@@ -191,20 +218,20 @@ export class Cpu {
         if (this.stepping) return { kind: 'budget' };
       }
     }
+    // The last instruction of the budget may have asked to stop (a port or vector break).
+    if (this.pendingStop) { const s = this.pendingStop; this.pendingStop = null; return s; }
     return { kind: 'budget' };
   }
 
   /** Executes exactly one instruction, or delivers one exception or interrupt: after it,
    *  EIP is the next instruction to run (the handler's first, after a delivery). */
   step(): StopReason {
-    const saved = this.breakpoints.size ? new Set(this.breakpoints) : null;
-    if (saved) this.breakpoints.clear();
+    // run() never stops on a breakpoint at the EIP it starts from: no need to hide them.
     this.stepping = true;
     try {
       return this.run(1);
     } finally {
       this.stepping = false;
-      if (saved) for (const b of saved) this.breakpoints.add(b);
     }
   }
 
@@ -214,13 +241,15 @@ export class Cpu {
     const lin = (this.eip + this.segBase[CS]) | 0;
     const block = this.code.get(this.eip, this.mmu.fetchPhys(lin), true);
     this.onInstruction?.(this);
+    // TF as the instruction starts decides (SDM 17.3.1.4): popf setting TF is not trapped,
+    // the instruction after it is; popf clearing TF is trapped.
     const tf = (this.flags.bits & TF) !== 0;
     this.interruptShadow = false;
+    this.noStepTrap = false;
     this.attention = false;
     this.current = block;
     block.fn(this, this.regs, this.mmu, this.flags, helpers);
-    // TF was set before the instruction: a single-step trap after it.
-    if (tf && !this.pendingStop) this.trap(DB);
+    if (tf && !this.noStepTrap) this.trap(DB);
   }
 
   /**
@@ -300,7 +329,7 @@ export class Cpu {
   /** Linear address of SS:ESP. */
   stackTop(): LinearAddress { return (this.regs[ESP] + this.segBase[SS]) | 0; }
 
-  /** Drops compiled code (after breakpoints change, or memory was replaced wholesale). */
+  /** Drops compiled code (after memory was replaced wholesale). */
   invalidateCode(): void { this.code.flush(); }
 
   /** Clears RF: our instruction-boundary model has no use for it beyond iret. */

@@ -3,8 +3,8 @@
 // frame the CPU pushes, and the double-fault/triple-fault rules.
 import type { Cpu } from './cpu.ts';
 import {
-  CpuFault, TripleFault, GP, NP, TS, SS_VEC, DF_VEC, DE, PF_VEC, CS, SS, ESP, DS, ES, FS, GS,
-  TF, IF, NT, RF, VM, hasErrorCode, EXCEPTION_NAMES, type Vector,
+  CpuFault, TripleFault, GP, NP, TS, SS_VEC, DF_VEC, DE, PF_VEC, BR, UD, NM, MF, AC_VEC, CS, SS, ESP,
+  DS, ES, FS, GS, TF, IF, NT, RF, VM, hasErrorCode, EXCEPTION_NAMES, type Vector,
 } from './types.ts';
 import { readDescriptor, isCode, isData, dpl, loadCodeSegment, markAccessed, ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE } from './segments.ts';
 import { pushFrame, push } from './stack.ts';
@@ -14,26 +14,37 @@ export const enum Source { Exception, Software, External }
 
 const GATE_INT32 = 0xe, GATE_TRAP32 = 0xf;
 const CONTRIBUTORY = new Set([DE, TS, NP, SS_VEC, GP]);
+/** Fault-class exceptions (SDM table 6-1): the saved EIP names the faulting instruction,
+ *  which restarts. (#DB is a fault only for instruction breakpoints, not emulated.) */
+const FAULTS = new Set([DE, BR, UD, NM, TS, NP, SS_VEC, GP, PF_VEC, MF, AC_VEC]);
 
 /** An exception raised by an instruction (or a trap after one). */
 export function deliverException(c: Cpu, v: Vector, errorCode: number | undefined): void {
+  const delivered = deliverWithDoubleFault(c, v, errorCode);
+  if (c.vectorBreaks.has(delivered)) c.pendingStop = { kind: 'vector', vector: delivered };
+}
+
+/** Delivers `v`; an exception while doing so becomes #DF or is delivered in turn (SDM
+ *  table 6-5), and one while delivering #DF shuts the machine down. Returns the vector
+ *  whose handler was entered. */
+function deliverWithDoubleFault(c: Cpu, v: Vector, errorCode: number | undefined): Vector {
   try {
-    deliver(c, v, Source.Exception, hasErrorCode(v) ? errorCode ?? 0 : undefined, c.eip);
+    deliver(c, v, Source.Exception, hasErrorCode(v) ? errorCode ?? 0 : undefined, c.eip, FAULTS.has(v));
+    return v;
   } catch (e) {
     if (!(e instanceof CpuFault)) throw e;
     if (v === DF_VEC) throw new TripleFault(`${EXCEPTION_NAMES[e.vector] ?? e.vector} while delivering #DF`);
     const second = e.vector;
     const double = (CONTRIBUTORY.has(v) && CONTRIBUTORY.has(second)) ||
       (v === PF_VEC && (CONTRIBUTORY.has(second) || second === PF_VEC));
-    if (double) deliverException(c, DF_VEC, 0);
-    else deliverException(c, second, e.errorCode);
+    return double ? deliverWithDoubleFault(c, DF_VEC, 0) : deliverWithDoubleFault(c, second, e.errorCode);
   }
 }
 
 /** A hardware interrupt from the PIC. */
 export function deliverInterrupt(c: Cpu, v: Vector): void {
   try {
-    deliver(c, v, Source.External, undefined, c.eip);
+    deliver(c, v, Source.External, undefined, c.eip, false);
   } catch (e) {
     if (!(e instanceof CpuFault)) throw e;
     deliverException(c, e.vector, e.errorCode);
@@ -43,11 +54,17 @@ export function deliverInterrupt(c: Cpu, v: Vector): void {
 
 /** `int n`, `int3`, `into`: EIP of the next instruction is the return address. */
 export function softwareInterrupt(c: Cpu, v: Vector, nextEip: number): void {
-  deliver(c, v, Source.Software, undefined, nextEip);
+  deliver(c, v, Source.Software, undefined, nextEip, false);
+  c.noStepTrap = true; // the handler starts with TF clear: no single-step trap after int n
   if (c.vectorBreaks.has(v)) c.pendingStop = { kind: 'vector', vector: v };
 }
 
-function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, returnEip: number): void {
+/**
+ * Enters the handler of vector `v`. `fault` marks a fault-class exception: the EFLAGS
+ * image pushed for it has RF set (SDM 17.3.1.1), so an iret back to the faulting
+ * instruction is not stopped again by an instruction breakpoint there.
+ */
+function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, returnEip: number, fault: boolean): void {
   const ext = src === Source.Software ? 0 : 1;
   const idtErr = v * 8 + 2 + ext;
   if (v * 8 + 7 > c.idtr.limit) throw new CpuFault(GP, idtErr);
@@ -66,7 +83,7 @@ function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, 
 
   const newCpl = d.attr & ATTR_CONFORMING ? c.cpl : dpl(d.attr);
   const eflags = c.flags.get();
-  const frame = [eflags, c.seg[CS], returnEip];
+  const frame = [fault ? eflags | RF : eflags, c.seg[CS], returnEip];
   if (errorCode !== undefined) frame.push(errorCode);
 
   if (newCpl < c.cpl) {

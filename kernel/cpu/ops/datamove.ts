@@ -23,8 +23,9 @@ function movSeg(g: Gen): void {
     g.prepare(false);
     const seg = g.op(0).reg;
     g.call(`h.loadSegment(c,${seg},${g.read(1, 16)})`);
-    // mov ss holds off interrupts for one instruction (so mov esp can follow).
-    if (seg === 2) { g.emit('c.interruptShadow=true;'); g.endsBlock = true; }
+    // mov ss holds off interrupts and debug traps for one instruction (so mov esp can
+    // follow before anything uses the new stack).
+    if (seg === 2) { g.emit('c.interruptShadow=true;c.noStepTrap=true;'); g.endsBlock = true; }
     return;
   }
   g.prepare(true);
@@ -78,7 +79,7 @@ function pop(g: Gen): void {
     g.peek(bytes);
     g.call(`h.loadSegment(c,${o.reg},v&0xffff)`);
     g.emit(`r[4]=(r[4]+${bytes})|0;`);
-    if (o.reg === 2) { g.emit('c.interruptShadow=true;'); g.endsBlock = true; }
+    if (o.reg === 2) { g.emit('c.interruptShadow=true;c.noStepTrap=true;'); g.endsBlock = true; }
     return;
   }
   if (o.kind === OperandKind.Reg) {

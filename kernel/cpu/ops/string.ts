@@ -53,7 +53,10 @@ function stringOp(g: Gen): void {
   } else {
     g.keepsFlags();
   }
-  if (kind === 'ins' || kind === 'outs') g.endsBlock = true; // a device may interrupt or stop
+  if (kind === 'ins' || kind === 'outs') {
+    g.endsBlock = true; // a device may interrupt or stop
+    g.readsClock = true; // and it sees the instruction count
+  }
 }
 
 // ---- the element machinery ---------------------------------------------------------------

@@ -98,6 +98,7 @@ function io(write: boolean): Emitter {
     const accIdx = write ? 1 : 0, portIdx = write ? 0 : 1;
     const size = g.size(accIdx);
     const port = g.op(portIdx).kind === OperandKind.Imm ? String(g.op(portIdx).imm & 0xff) : '(r[2]&0xffff)';
+    g.readsClock = true; // devices (the PIT) see the instruction count at the access
     if (write) g.call(`h.out(c,${port},${size / 8},r[0])`);
     else { g.call(`v=h.in(c,${port},${size / 8})`); g.emit(writeReg(0, size as 8, false, size === 32 ? 'v' : `(v&${size === 8 ? 0xff : 0xffff})`)); }
     g.endsBlock = true; // a device may raise an interrupt or ask to stop
@@ -153,12 +154,14 @@ function msr(write: boolean): Emitter {
   return (g: Gen) => {
     g.keepsFlags();
     privileged(g);
+    g.readsClock = !write; // the TSC is an MSR too
     g.call(write ? 'h.wrmsr(c)' : 'h.rdmsr(c)');
   };
 }
 
 function rdtsc(g: Gen): void {
   g.keepsFlags();
+  g.readsClock = true;
   g.emit(`if((m.cr4&${CR4_TSD})&&c.cpl!==0)h.fault(${GP},0);`);
   g.mayFault = true;
   // The time-stamp counter is the instruction count: deterministic.
@@ -193,7 +196,7 @@ function loadFar(seg: number): Emitter {
     g.emit(`x=${w === 4 ? 'm.rd32(a)' : 'm.rd16(a)'};y=m.rd16((a+${w})|0);`);
     g.call(`h.loadSegment(c,${seg},y)`);
     g.emit(writeReg(g.op(0).reg, g.size(0), false, 'x'));
-    if (seg === 2) { g.emit('c.interruptShadow=true;'); g.endsBlock = true; }
+    if (seg === 2) { g.emit('c.interruptShadow=true;c.noStepTrap=true;'); g.endsBlock = true; }
   };
 }
 
