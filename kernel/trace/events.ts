@@ -13,13 +13,18 @@ interface Stamp {
 
 export type TraceEvent = Stamp & (
   | { kind: 'syscall-enter'; number: number; name: string; args: number[]; previousMode: 0 | 1; path: EntryPath }
-  | { kind: 'syscall-exit'; number: number; name: string; status: number; statusName: string }
+  /** `implemented` false: the SSDT thunk has no host body (STATUS_NOT_IMPLEMENTED). `name`
+   *  is '' for a number no table holds (STATUS_INVALID_SYSTEM_SERVICE). */
+  | { kind: 'syscall-exit'; number: number; name: string; status: number; statusName: string; implemented: boolean }
   | { kind: 'irql'; from: number; to: number }
   | { kind: 'interrupt'; vector: number; source: 'exception' | 'software' | 'external'; errorCode?: number; eip: number }
   | { kind: 'apc-queue' | 'apc-deliver'; apc: number; mode: 0 | 1; routine: number }
   | { kind: 'dpc-queue' | 'dpc-run'; dpc: number; routine: number }
   | { kind: 'context-switch'; from: number; to: number }
   | { kind: 'bugcheck'; code: number; params: number[] }
+  /** A CPU exception the kernel dispatched: what it became (NTSTATUS) and where. */
+  | { kind: 'exception'; vector: number; code: number; eip: number; previousMode: 0 | 1; errorCode: number }
+  | { kind: 'process-exit'; process: number; status: number }
 );
 
 export type TraceKind = TraceEvent['kind'];

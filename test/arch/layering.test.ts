@@ -1,6 +1,7 @@
 // The layering rules of DESIGN.md, checked by walking every import in the tree:
 //   kernel/ imports nothing from main/ or renderer/, and nothing from electron;
 //   kernel/cpu/ and kernel/asm/ know nothing of NT (kernel/nt, kernel/win32);
+//   kernel/nt/ sits below the Machine facade and the CLI; kernel/win32/ is guest assembly;
 //   kernel/store/ (the disk) knows nothing of the CPU, the assembler or NT: the file-system
 //   driver in kernel/nt uses it, never the other way round;
 //   renderer/ imports only the contract's types from the rest.
@@ -60,6 +61,19 @@ test('kernel/cpu does not import the assembler (and the assembler not the CPU)',
 test('kernel/store (the virtual disk) knows nothing of the CPU, the assembler or NT', () => {
   const forbidden = (s: string) => /^kernel\/(cpu|asm|nt|win32)\b/.test(s) || s === 'electron' || s === 'kernel/cli.ts';
   assert.deepEqual(breaches('kernel/store', forbidden), []);
+});
+
+test('kernel/nt (the executive) may use the CPU, the assembler, the trace and the store, but not the Machine facade or the CLI above it', () => {
+  const above = (s: string) => /^kernel\/(machine|cli|commands)\b/.test(s);
+  assert.deepEqual(breaches('kernel/nt', above), []);
+});
+
+test('kernel/trace (the event vocabulary) depends on nothing else in the kernel', () => {
+  assert.deepEqual(breaches('kernel/trace', s => /^kernel\//.test(s) && !s.startsWith('kernel/trace')), []);
+});
+
+test('kernel/win32 is guest assembly only (no host code hides there)', () => {
+  assert.deepEqual(sourceFiles(join(root, 'kernel/win32')).map(f => relative(root, f)), []);
 });
 
 test('renderer/ imports only the contract from the rest of the tree', () => {

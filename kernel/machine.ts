@@ -1,0 +1,116 @@
+// The Machine: the one API the CLI, the tests, and (later) the app drive. It owns the CPU
+// and the kernel, boots, starts programs and runs them. Plain Node, no Electron, no DOM.
+import { Cpu, type StopReason } from './cpu/cpu.ts';
+import { TraceRing } from './trace/ring.ts';
+import { bootKernel } from './nt/ke/boot.ts';
+import type { Kernel, ConsoleDevice } from './nt/kernel.ts';
+import type { ServiceDispatcher } from './nt/ke/services.ts';
+import type { StubForm } from './nt/ke/genntdll.ts';
+import { startProgram, type StartedProgram } from './nt/ps/create.ts';
+import { assemble, formatDiagnostic } from './asm/index.ts';
+
+export interface MachineOptions {
+  /** Physical memory in bytes (default 64 MiB). */
+  memory?: number;
+  /** The ntdll stub form (default int 0x2e). */
+  syscall?: StubForm;
+  /** The console; by default output is collected in `Machine.output` and there is no input. */
+  console?: ConsoleDevice;
+  /** Keep a trace (ring capacity; default off). */
+  trace?: number | false;
+  /** Diagnostics (bug checks, unhandled exceptions); default: collected in `notices`. */
+  notice?: (text: string) => void;
+}
+
+export type RunResult =
+  | { kind: 'exited'; status: number }
+  | { kind: 'bugcheck'; code: number; params: number[] }
+  | { kind: 'budget' }
+  | { kind: 'triple-fault'; reason: string }
+  | { kind: 'halted' }
+  | { kind: 'breakpoint'; eip: number };
+
+const DEFAULT_MEMORY = 64 << 20;
+/** run() hands the CPU at most this many instructions at a time. */
+const RUN_SLICE = 1 << 20;
+
+export class Machine {
+  readonly cpu: Cpu;
+  readonly kernel: Kernel;
+  readonly services: ServiceDispatcher;
+  readonly trace: TraceRing | null;
+  /** Console output, when no console device was given. */
+  readonly output: number[] = [];
+  readonly notices: string[] = [];
+  /** Milliseconds the boot took (kernel image assembly included on the first boot). */
+  readonly bootMs: number;
+  program: StartedProgram | null = null;
+
+  constructor(opts: MachineOptions = {}) {
+    const t0 = performance.now();
+    this.cpu = new Cpu(opts.memory ?? DEFAULT_MEMORY);
+    this.trace = opts.trace ? new TraceRing(opts.trace) : null;
+    const { kernel, services } = bootKernel(this.cpu, {
+      syscall: opts.syscall ?? 'int2e',
+      console: opts.console ?? { write: b => { for (const x of b) this.output.push(x); }, read: () => new Uint8Array(0) },
+      trace: this.trace,
+      notice: opts.notice ?? (t => { this.notices.push(t); }),
+    });
+    this.kernel = kernel;
+    this.services = services;
+    this.bootMs = performance.now() - t0;
+  }
+
+  /** Console output so far, as text. */
+  get outputText(): string { return Buffer.from(this.output).toString('latin1'); }
+
+  /** Starts a PE32 executable as the machine's process (one per machine for now). */
+  start(imageName: string, exe: Uint8Array, commandLine?: string): StartedProgram {
+    if (this.program) throw new Error('this machine already runs a program');
+    this.program = startProgram(this.kernel, imageName, exe, commandLine);
+    return this.program;
+  }
+
+  /** Assembles NASM-dialect source to an EXE and starts it. Throws on assembly errors. */
+  startSource(fileName: string, source: string, opts: Parameters<typeof assemble>[1] = {}): StartedProgram {
+    const r = assemble(source, { ...opts, fileName, format: 'exe' });
+    if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
+    return this.start(fileName.replace(/\.asm$/i, '.exe'), r.bytes);
+  }
+
+  /** Runs until the process exits, the kernel stops, or `maxInstructions` have run. */
+  run(maxInstructions = Infinity): RunResult {
+    const end = this.cpu.icount + maxInstructions;
+    for (;;) {
+      const stopped = this.stopResult();
+      if (stopped) return stopped;
+      const left = end - this.cpu.icount;
+      if (left <= 0) return { kind: 'budget' };
+      const why = this.cpu.run(Math.min(left, RUN_SLICE));
+      const r = this.cpuStop(why);
+      if (r) return r;
+    }
+  }
+
+  /** One instruction (or one exception/interrupt delivery). */
+  step(): RunResult | null {
+    return this.stopResult() ?? this.cpuStop(this.cpu.step());
+  }
+
+  private stopResult(): RunResult | null {
+    const c = this.kernel.stopCause;
+    if (!c) return null;
+    return c.kind === 'process-exit' ? { kind: 'exited', status: c.status } : { kind: 'bugcheck', code: c.code, params: c.params };
+  }
+
+  private cpuStop(why: StopReason): RunResult | null {
+    switch (why.kind) {
+      case 'budget': case 'stopped': case 'port': case 'vector': return this.stopResult();
+      case 'breakpoint': return { kind: 'breakpoint', eip: why.eip };
+      case 'halted': return { kind: 'halted' };
+      case 'triple-fault':
+        this.kernel.notice(`triple fault: ${why.reason}\n`);
+        return { kind: 'triple-fault', reason: why.reason };
+    }
+  }
+}

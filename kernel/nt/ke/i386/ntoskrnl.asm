@@ -1,0 +1,19 @@
+; ntoskrnl: the guest half of NT Lab's kernel -- the code a student single-steps.
+; Assembled as one flat image at KSEG0_BASE + PHYS_KERNEL_IMAGE by kernel/nt/ke/image.ts;
+; the host half (TypeScript) finds its labels in the assembler's symbol table.
+bits 32
+%include "ks386.inc"
+org KERNEL_IMAGE_BASE               ; defined by image.ts (0x80100000)
+
+%include "syscall.asm"              ; KiSystemService, KiFastCallEntry, KiServiceExit
+%include "trap.asm"                 ; KiTrap00..KiTrap13, int 0x2A-0x2D, unexpected interrupts
+%include "irql.asm"                 ; KfRaiseIrql, KfLowerIrql, KiDeliverApc, KeBugCheckEx
+%include "services.inc"             ; GENERATED: MainSSDT thunks, MainSSDT, MainSSPT
+%include "descriptors.inc"          ; GENERATED: KeServiceDescriptorTable(Shadow)
+
+section .data
+align 4
+; Nonzero: leave the kernel by iret even after sysenter (a CPU without SEP, or the int 0x2e
+; machine). Set by the boot code from the machine's syscall option.
+global KiFastSystemCallDisable
+KiFastSystemCallDisable:    dd 1

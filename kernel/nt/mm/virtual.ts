@@ -1,0 +1,109 @@
+// Guest virtual memory as the host sees it: reads and writes at virtual addresses of one
+// address space (a page directory), walking the page tables in guest RAM the way the MMU
+// does, but raising a host-side AccessViolation instead of a #PF. Host service bodies use
+// it to touch user buffers (after probing them, as NT's ProbeForRead/ProbeForWrite do), the
+// loader to fill a process that is not running yet, and panels to show memory.
+import type { Cpu } from '../../cpu/cpu.ts';
+import { PTE_P, PTE_RW, PTE_US, PTE_PS, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from '../../cpu/types.ts';
+import { MM_USER_PROBE_ADDRESS } from '../memmap.ts';
+import type { GuestAccess } from '../struct.ts';
+
+/** A guest address the host could not access: the host-side STATUS_ACCESS_VIOLATION. */
+export class AccessViolation extends Error {
+  constructor(readonly address: number, readonly write: boolean) {
+    super(`access violation ${write ? 'writing' : 'reading'} 0x${(address >>> 0).toString(16)}`);
+  }
+}
+
+const LARGE_PAGE_MASK = 0x3FFFFF;
+
+export class VirtualMemory implements GuestAccess {
+  /** `cr3`: the page directory to use; by default the CPU's current one. */
+  constructor(private readonly cpu: Cpu, private readonly cr3?: number) {}
+
+  private get pd(): number { return (this.cr3 ?? this.cpu.mmu.cr3) & ~PAGE_MASK; }
+
+  /** The physical address of `va`, or throws AccessViolation. `user`: check as a ring-3
+   *  access (U/S on both levels); `write`: R/W on both levels. */
+  translate(va: number, write = false, user = false): number {
+    const mem = this.cpu.mem;
+    const pde = mem.read32(this.pd + ((va >>> 22) << 2));
+    if (!(pde & PTE_P)) throw new AccessViolation(va, write);
+    if (pde & PTE_PS) {
+      if ((user && !(pde & PTE_US)) || (write && !(pde & PTE_RW))) throw new AccessViolation(va, write);
+      return ((pde & ~LARGE_PAGE_MASK) | (va & LARGE_PAGE_MASK)) >>> 0;
+    }
+    const pte = mem.read32((pde & ~PAGE_MASK) + (((va >>> PAGE_SHIFT) & 0x3FF) << 2));
+    if (!(pte & PTE_P)) throw new AccessViolation(va, write);
+    const bits = pde & pte;
+    if ((user && !(bits & PTE_US)) || (write && !(bits & PTE_RW))) throw new AccessViolation(va, write);
+    return ((pte & ~PAGE_MASK) | (va & PAGE_MASK)) >>> 0;
+  }
+
+  /** True when `va` is mapped (for any access). */
+  isMapped(va: number): boolean {
+    try { this.translate(va); return true; } catch { return false; }
+  }
+
+  read8(va: number): number { return this.cpu.mem.read8(this.translate(va)); }
+  read16(va: number): number { return this.read8(va) | (this.read8(va + 1) << 8); }
+  read32(va: number): number {
+    if ((va & PAGE_MASK) <= PAGE_SIZE - 4) return this.cpu.mem.read32(this.translate(va));
+    return (this.read16(va) | (this.read16(va + 2) << 16)) | 0;
+  }
+
+  write8(va: number, v: number): void { this.writeBytes(va, Uint8Array.of(v & 0xff)); }
+  write16(va: number, v: number): void { this.writeBytes(va, Uint8Array.of(v & 0xff, (v >>> 8) & 0xff)); }
+  write32(va: number, v: number): void {
+    this.writeBytes(va, Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff));
+  }
+
+  readBytes(va: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    for (let done = 0; done < length;) {
+      const pa = this.translate((va + done) | 0);
+      const n = Math.min(length - done, PAGE_SIZE - (pa & PAGE_MASK));
+      out.set(this.cpu.mem.u8.subarray(pa, pa + n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Writes through the kernel's view (no R/W check on user pages: the loader fills
+   *  read-only image pages too). Every page is translated before any byte is written. The
+   *  CPU's code cache hears about writes to pages that hold compiled code. */
+  writeBytes(va: number, bytes: Uint8Array): void {
+    const pieces: [number, number, number][] = [];
+    for (let done = 0; done < bytes.length;) {
+      const pa = this.translate((va + done) | 0);
+      const n = Math.min(bytes.length - done, PAGE_SIZE - (pa & PAGE_MASK));
+      pieces.push([pa, done, n]);
+      done += n;
+    }
+    const mmu = this.cpu.mmu;
+    for (const [pa, from, n] of pieces) {
+      if (mmu.codePages[pa >>> PAGE_SHIFT]) mmu.onCodeWrite(pa, n);
+      this.cpu.mem.u8.set(bytes.subarray(from, from + n), pa);
+    }
+  }
+
+  /** A NUL-terminated byte string (at most `max` bytes). */
+  readCString(va: number, max = 256): string {
+    let s = '';
+    for (let i = 0; i < max; i++) {
+      const b = this.read8(va + i);
+      if (b === 0) break;
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+
+  /** ProbeForRead/ProbeForWrite: the range must lie below MM_USER_PROBE_ADDRESS and be
+   *  mapped for a user-mode access of that kind. A zero length always passes. */
+  probe(va: number, length: number, write: boolean): void {
+    if (length === 0) return;
+    const start = va >>> 0, end = start + length;
+    if (end > MM_USER_PROBE_ADDRESS || end < start) throw new AccessViolation(va, write);
+    for (let p = start & ~PAGE_MASK; p < end; p += PAGE_SIZE) this.translate(Math.max(p, start), write, true);
+  }
+}
