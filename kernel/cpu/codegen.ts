@@ -40,6 +40,9 @@ export class Gen {
    *  adds its instruction count only at its end: at a block's first instruction
    *  c.icount is exact. */
   readsClock = false;
+  /** The instruction may store to memory (directly, by a push, or in a helper): if the
+   *  store lands in the running block, the block must stop after this instruction. */
+  writesMemory = false;
   /** The lazy-flags op the previous instruction in this block left, if known (or -1). */
   readonly flagsIn: number;
   /** The lazy-flags op this instruction leaves: -1 (unknown) unless the emitter says. */
@@ -114,7 +117,7 @@ export class Gen {
     const o = this.insn.ops[i];
     switch (o.kind) {
       case OperandKind.Reg: this.emit(writeReg(o.reg, size, o.high, expr)); return;
-      case OperandKind.Mem: this.emit(size === 8 ? `m.wr8(a,${expr});` : size === 16 ? `m.wr16(a,${expr});` : `m.wr32(a,${expr});`); return;
+      case OperandKind.Mem: this.writesMemory = true; this.emit(size === 8 ? `m.wr8(a,${expr});` : size === 16 ? `m.wr16(a,${expr});` : `m.wr32(a,${expr});`); return;
     }
     throw new Error(`cannot write operand ${i} of ${this.insn.text}`);
   }
@@ -128,6 +131,7 @@ export class Gen {
   /** Calls a helper (ops/helpers.ts) that may raise an exception. */
   call(expr: string): void {
     this.mayFault = true;
+    this.writesMemory = true;
     this.emit(`${expr};`);
   }
 
@@ -140,6 +144,7 @@ export class Gen {
   /** Emits a push of `expr` (a value of `bytes` bytes) on SS:ESP. ESP changes only after
    *  the write succeeded. Stacks are 32-bit (SS.B = 1), as in NT. */
   push(expr: string, bytes: 2 | 4 = 4): void {
+    this.writesMemory = true;
     this.emit(`v=${expr};t=(r[4]-${bytes})|0;`);
     this.linear(2, 't', true, bytes);
     this.emit(bytes === 4 ? 'm.wr32(a,v);r[4]=t;' : 'm.wr16(a,v);r[4]=t;');

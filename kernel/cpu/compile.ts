@@ -92,7 +92,11 @@ export class CodeCache {
     if (this.lines[pa >>> LINE_SHIFT] === 0 && this.lines[(pa + len - 1) >>> LINE_SHIFT] === 0) return;
     const set = this.pageBlocks.get(ppn);
     if (!set) return;
-    for (const b of [...set]) if (b.phys < pa + len && pa < b.physEnd) this.drop(b);
+    for (const b of [...set]) {
+      if (!(b.phys < pa + len && pa < b.physEnd)) continue;
+      if (b === this.cpu.running) this.cpu.staleBlock = true;
+      this.drop(b);
+    }
   }
 
   /** Drops the blocks whose bytes include linear EIP `eip`: a breakpoint was set there,
@@ -151,6 +155,11 @@ export class CodeCache {
       if (g.mayFault || g.branches || g.endsBlock) body.push(`c.eip=${insn.eip};`);
       body.push(...g.out);
       if (g.endsBlock) body.push('c.attention=true;');
+      // Self-modifying code: a store into this very block leaves it here (the rest of
+      // the block was compiled from the old bytes).
+      const next = (pc + insn.len) | 0;
+      if (g.writesMemory)
+        body.push(`if(c.staleBlock){c.staleBlock=false;${g.branches ? '' : `c.eip=${next};`}c.icount+=${n + 1};return;}`);
       knownOp = g.flagsOut;
       lastGen = g;
       physEnd = phys + (pc + insn.len - eip);

@@ -126,8 +126,13 @@ export class Cpu {
   /** Set by instructions after which the run loop must look again (sti, popf, iret, hlt,
    *  in/out, mov ss...): the compiler emits it for every block-ending instruction. */
   attention = false;
-  /** The block being executed, to count the instructions retired before a fault. */
-  private current: Block | null = null;
+  /** The block being executed: to count the instructions retired before a fault, and
+   *  for the code cache to see that a store hit the code running now. */
+  running: Block | null = null;
+  /** A store changed the bytes of the running block: the block's code after the store is
+   *  stale, so the block leaves at the next instruction boundary (compile.ts emits the
+   *  check after every instruction that writes memory). */
+  staleBlock = false;
   /** Inside step(): an exception or interrupt delivery ends the step too. */
   private stepping = false;
 
@@ -247,7 +252,8 @@ export class Cpu {
     this.interruptShadow = false;
     this.noStepTrap = false;
     this.attention = false;
-    this.current = block;
+    this.running = block;
+    this.staleBlock = false;
     block.fn(this, this.regs, this.mmu, this.flags, helpers);
     if (tf && !this.noStepTrap) this.trap(DB);
   }
@@ -275,7 +281,8 @@ export class Cpu {
         b = code.get(eip, this.mmu.fetchPhys((eip + this.segBase[CS]) | 0), false);
         if (prev !== null) code.link(prev, b, this.cpl);
       }
-      this.current = b;
+      this.running = b;
+      this.staleBlock = false;
       b.fn(this, this.regs, this.mmu, this.flags, helpers);
       prev = b;
     } while (this.icount + MAX_BLOCK <= deadline && !this.attention && (bps.size === 0 || !bps.has(this.eip >>> 0)));
@@ -294,8 +301,8 @@ export class Cpu {
   /** Turns a throw from a block into an exception delivery, or a stop. */
   private handleThrow(e: unknown): StopReason | null {
     if (e instanceof CpuFault) {
-      if (this.current) this.icount += CodeCache.retiredBefore(this.current, this.eip);
-      this.current = null;
+      if (this.running) this.icount += CodeCache.retiredBefore(this.running, this.eip);
+      this.running = null;
       this.halted = false;
       try {
         deliverException(this, e.vector, e.errorCode);
