@@ -10,18 +10,27 @@ import type Database from 'better-sqlite3';
 import { CHUNK_SIZE } from './schema.ts';
 import type { NodeId } from './types.ts';
 
-interface ChunkRow { idx: number; data: Buffer }
+/** A chunk's bytes from `skip` on: only the part of the chunk a read asked for. */
+interface ChunkPart { idx: number; skip: number; data: Buffer }
+interface RangeParams { node: NodeId; first: number; last: number; offset: number; end: number }
+
+// For each chunk a read touches, SQLite cuts out the wanted part (substr on a BLOB counts
+// bytes), so a 4 KiB read does not copy a whole 64 KiB chunk into JavaScript.
+const SKIP = `max(0, @offset - idx * ${CHUNK_SIZE})`;
+const SELECT_PARTS = `
+  SELECT idx, ${SKIP} AS skip, substr(data, ${SKIP} + 1, min(${CHUNK_SIZE}, @end - idx * ${CHUNK_SIZE}) - ${SKIP}) AS data
+  FROM chunk WHERE node = @node AND idx BETWEEN @first AND @last ORDER BY idx`;
 
 export class ChunkStore {
   private readonly getOne: Database.Statement<[NodeId, number], { data: Buffer }>;
-  private readonly getRange: Database.Statement<[NodeId, number, number], ChunkRow>;
+  private readonly getParts: Database.Statement<[RangeParams], ChunkPart>;
   private readonly put: Database.Statement<[NodeId, number, Buffer]>;
   private readonly dropFrom: Database.Statement<[NodeId, number]>;
   private readonly trim: Database.Statement<[number, NodeId, number, number]>;
 
   constructor(db: Database.Database) {
     this.getOne = db.prepare('SELECT data FROM chunk WHERE node = ? AND idx = ?');
-    this.getRange = db.prepare('SELECT idx, data FROM chunk WHERE node = ? AND idx BETWEEN ? AND ? ORDER BY idx');
+    this.getParts = db.prepare(SELECT_PARTS);
     this.put = db.prepare('INSERT OR REPLACE INTO chunk (node, idx, data) VALUES (?, ?, ?)');
     this.dropFrom = db.prepare('DELETE FROM chunk WHERE node = ? AND idx >= ?');
     this.trim = db.prepare('UPDATE chunk SET data = substr(data, 1, ?) WHERE node = ? AND idx = ? AND length(data) > ?');
@@ -31,9 +40,9 @@ export class ChunkStore {
   read(node: NodeId, offset: number, length: number): Buffer {
     const out = Buffer.alloc(length);   // zero-filled: whatever no chunk covers is a sparse gap
     if (length === 0) return out;
-    const first = Math.floor(offset / CHUNK_SIZE);
-    const last = Math.floor((offset + length - 1) / CHUNK_SIZE);
-    for (const row of this.getRange.iterate(node, first, last)) copyOverlap(row, offset, out);
+    const end = offset + length;
+    const params = { node, offset, end, first: Math.floor(offset / CHUNK_SIZE), last: Math.floor((end - 1) / CHUNK_SIZE) };
+    for (const part of this.getParts.iterate(params)) part.data.copy(out, part.idx * CHUNK_SIZE + part.skip - offset);
     return out;
   }
 
@@ -74,12 +83,4 @@ export class ChunkStore {
     piece.copy(merged, from);
     return merged;
   }
-}
-
-/** Copies the part of a chunk that falls inside [offset, offset + out.length) into `out`. */
-function copyOverlap(row: ChunkRow, offset: number, out: Buffer): void {
-  const chunkStart = row.idx * CHUNK_SIZE;
-  const from = Math.max(offset, chunkStart);
-  const to = Math.min(offset + out.length, chunkStart + row.data.length);
-  if (to > from) row.data.copy(out, from - offset, from - chunkStart, to - chunkStart);
 }

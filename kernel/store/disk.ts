@@ -19,7 +19,7 @@ import { ChunkStore } from './contents.ts';
 import { fail, ok, StoreError, type Failure, type Result } from './errors.ts';
 import type { Clock } from './filetime.ts';
 import { checkName, nameKey } from './names.ts';
-import { NodeTable } from './nodes.ts';
+import { NodeTable, type NodeFacts } from './nodes.ts';
 import { IN_MEMORY, openDatabase, type Synchronous } from './schema.ts';
 import type {
   CreateOptions, FileTimes, ListOptions, NodeId, NodeInfo, RenameOptions, VolumeId, VolumeInfo, VolumeSpec,
@@ -309,7 +309,7 @@ export class VirtualDisk {
     return this.inReadTransaction(() => {
       const n = this.existingFile(node);
       if (!n.ok) return n;
-      const available = Math.max(0, Math.min(length, n.value.endOfFile - offset));
+      const available = Math.max(0, Math.min(length, n.value.size - offset));
       return ok(this.chunks.read(node, offset, available));
     });
   }
@@ -326,13 +326,11 @@ export class VirtualDisk {
       const n = this.existingFile(node);
       if (!n.ok) return n;
       if (data.length === 0) return ok(0);   // NTFS leaves a file alone for a zero-length write
-      const end = offset + data.length;
-      if (end > n.value.endOfFile) {
-        const grown = this.resize(n.value, end);
-        if (!grown.ok) return grown;
-      }
+      const size = Math.max(n.value.size, offset + data.length);
+      const charged = this.chargeClusters(n.value, size);
+      if (!charged.ok) return charged;
       this.chunks.write(node, offset, data);
-      this.touchFile(n.value, this.clock());
+      this.nodes.recordWrite(node, size, this.clock());
       return ok(data.length);
     });
   }
@@ -344,10 +342,10 @@ export class VirtualDisk {
     return this.mutate(() => {
       const n = this.existingFile(node);
       if (!n.ok) return n;
-      if (size < n.value.endOfFile) this.chunks.truncate(node, size);
-      const resized = this.resize(n.value, size);
-      if (!resized.ok) return resized;
-      this.touchFile(n.value, this.clock());
+      const charged = this.chargeClusters(n.value, size);
+      if (!charged.ok) return charged;
+      if (size < n.value.size) this.chunks.truncate(node, size);
+      this.nodes.recordWrite(node, size, this.clock());
       return ok(this.nodes.get(node)!);
     });
   }
@@ -427,8 +425,8 @@ export class VirtualDisk {
     return n.isDirectory ? ok(n) : fail(StoreError.NotDirectory, `'${n.name}' is not a directory`);
   }
 
-  private existingFile(id: NodeId): Result<NodeInfo> {
-    const n = this.nodes.get(id);
+  private existingFile(id: NodeId): Result<NodeFacts> {
+    const n = this.nodes.facts(id);
     if (!n) return deleted(id);
     return n.isDirectory ? fail(StoreError.IsDirectory, `'${n.name || '\\'}' is a directory`) : ok(n);
   }
@@ -455,21 +453,17 @@ export class VirtualDisk {
     this.nodes.delete(n.id);
   }
 
-  /** Sets the end of file, charging or refunding whole clusters; 'disk-full' if they are not there. */
-  private resize(n: NodeInfo, size: number): Result<void> {
-    const delta = this.volumesTable.clustersFor(n.volume, size) - this.volumesTable.clustersFor(n.volume, n.endOfFile);
+  /**
+   * Charges (or refunds) the clusters a file of `size` bytes needs beyond what it has;
+   * 'disk-full' if the volume does not have them.
+   */
+  private chargeClusters(n: NodeFacts, size: number): Result<void> {
+    const delta = this.volumesTable.clustersFor(n.volume, size) - this.volumesTable.clustersFor(n.volume, n.size);
     if (delta > 0 && delta > this.volumesTable.get(n.volume)!.freeClusters) {
       return fail(StoreError.DiskFull, `no room to grow '${n.name}' to ${size} bytes`);
     }
     this.volumesTable.adjustUsed(n.volume, delta);
-    this.nodes.setSize(n.id, size);
     return ok(undefined);
-  }
-
-  /** A file's data changed: last write and change times, and the ARCHIVE bit for backup. */
-  private touchFile(n: NodeInfo, now: bigint): void {
-    this.nodes.setTimes(n.id, { ...n, lastWriteTime: now, changeTime: now });
-    if (!(n.attributes & FILE_ATTRIBUTE_ARCHIVE)) this.nodes.setAttributes(n.id, storedAttributes(n.attributes | FILE_ATTRIBUTE_ARCHIVE, false));
   }
 
   /** A directory's entries changed: NTFS updates its last write and change times. */

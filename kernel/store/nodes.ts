@@ -2,7 +2,7 @@
 // and turns them into NodeInfo; the rules (what may be renamed where, what a delete
 // needs) live in VirtualDisk.
 import type Database from 'better-sqlite3';
-import { FILE_ATTRIBUTE_DIRECTORY, reportedAttributes } from './attributes.ts';
+import { FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_DIRECTORY, reportedAttributes } from './attributes.ts';
 import type { FileTime } from './filetime.ts';
 import type { FileTimes, NodeId, NodeInfo, VolumeId } from './types.ts';
 
@@ -19,6 +19,15 @@ const SELECT_NODE = `
          v.bytes_per_sector * v.sectors_per_cluster AS cluster
   FROM node n JOIN volume v ON v.id = n.volume`;
 
+/** What reads and writes need to know about a node: the hot path, so no join and no 64-bit times. */
+export interface NodeFacts {
+  readonly id: NodeId;
+  readonly volume: VolumeId;
+  readonly name: string;
+  readonly isDirectory: boolean;
+  readonly size: number;
+}
+
 export interface NewNode {
   readonly volume: VolumeId;
   readonly parent: NodeId | null;
@@ -30,25 +39,27 @@ export interface NewNode {
 
 export class NodeTable {
   private readonly byId: Database.Statement<[NodeId], NodeRow>;
+  private readonly factsById: Database.Statement<[NodeId], { volume: number; name: string; attributes: number; size: number }>;
+  private readonly wroteStmt: Database.Statement<[number, bigint, bigint, NodeId]>;
   private readonly byName: Database.Statement<[NodeId, string], NodeRow>;
   private readonly children: Database.Statement<[NodeId, string], NodeRow>;
   private readonly hasChild: Database.Statement<[NodeId], { one: number }>;
   private readonly insert: Database.Statement<[number, NodeId | null, string, string, number, bigint, bigint, bigint, bigint]>;
   private readonly remove: Database.Statement<[NodeId]>;
-  private readonly setSizeStmt: Database.Statement<[number, NodeId]>;
   private readonly setNameStmt: Database.Statement<[NodeId, string, string, NodeId]>;
   private readonly setAttributesStmt: Database.Statement<[number, NodeId]>;
   private readonly setTimesStmt: Database.Statement<[bigint, bigint, bigint, bigint, NodeId]>;
 
   constructor(db: Database.Database) {
     this.byId = db.prepare(`${SELECT_NODE} WHERE n.id = ?`).safeIntegers(true) as typeof this.byId;
+    this.factsById = db.prepare('SELECT volume, name, attributes, size FROM node WHERE id = ?');
+    this.wroteStmt = db.prepare(`UPDATE node SET size = ?, written = ?, changed = ?, attributes = attributes | ${FILE_ATTRIBUTE_ARCHIVE} WHERE id = ?`);
     this.byName = db.prepare(`${SELECT_NODE} WHERE n.parent = ? AND n.name_key = ?`).safeIntegers(true) as typeof this.byName;
     this.children = db.prepare(`${SELECT_NODE} WHERE n.parent = ? AND n.name_key > ? ORDER BY n.name_key`).safeIntegers(true) as typeof this.children;
     this.hasChild = db.prepare('SELECT 1 AS one FROM node WHERE parent = ? LIMIT 1');
     this.insert = db.prepare(`INSERT INTO node (volume, parent, name, name_key, attributes, created, accessed, written, changed)
                               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.remove = db.prepare('DELETE FROM node WHERE id = ?');
-    this.setSizeStmt = db.prepare('UPDATE node SET size = ? WHERE id = ?');
     this.setNameStmt = db.prepare('UPDATE node SET parent = ?, name = ?, name_key = ? WHERE id = ?');
     this.setAttributesStmt = db.prepare('UPDATE node SET attributes = ? WHERE id = ?');
     this.setTimesStmt = db.prepare('UPDATE node SET created = ?, accessed = ?, written = ?, changed = ? WHERE id = ?');
@@ -57,6 +68,21 @@ export class NodeTable {
   get(id: NodeId): NodeInfo | undefined {
     const row = this.byId.get(id);
     return row && toInfo(row);
+  }
+
+  facts(id: NodeId): NodeFacts | undefined {
+    const row = this.factsById.get(id);
+    return row && {
+      id, volume: row.volume, name: row.name, size: row.size, isDirectory: (row.attributes & FILE_ATTRIBUTE_DIRECTORY) !== 0,
+    };
+  }
+
+  /**
+   * A file's data changed: its new size, last write and change times, and the ARCHIVE
+   * bit that tells backup programs it needs saving, all in one statement.
+   */
+  recordWrite(id: NodeId, size: number, now: FileTime): void {
+    this.wroteStmt.run(size, now, now, id);
   }
 
   /** The entry named (case-insensitively, by key) `nameKey` in directory `parent`. */
@@ -81,10 +107,6 @@ export class NodeTable {
 
   delete(id: NodeId): void {
     this.remove.run(id);
-  }
-
-  setSize(id: NodeId, size: number): void {
-    this.setSizeStmt.run(size, id);
   }
 
   move(id: NodeId, parent: NodeId, name: string, nameKey: string): void {
