@@ -5,15 +5,16 @@ import { basename, extname } from 'node:path';
 import { assemble, formatDiagnostic, type OutputFormat } from './asm/index.ts';
 import { fsBinaryResolver, fsIncludeResolver } from './asm/fs-include.ts';
 import { diskCommand } from './store/cli.ts';
+import { runCommand, stdinReader, RUN_USAGE, type RunIo } from './commands/run.ts';
 
-export interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+/** Where a command's output goes (tests pass their own). */
+export type Io = RunIo;
 
 const nodeIo: Io = {
   stdout: t => process.stdout.write(t),
   stderr: t => process.stderr.write(t),
+  stdoutBytes: b => process.stdout.write(b),
+  stdin: stdinReader(),
 };
 
 const USAGE = `usage: ntlab <command> [options]
@@ -24,11 +25,12 @@ commands:
         assemble NASM-dialect source into a PE32 executable (default), a DLL or a flat binary
   disk new FILE | ls [PATH] | import HOSTDIR | export HOSTDIR | check   [--disk FILE]
         make, list, fill and empty a virtual disk (ntlab disk --help for the options)
+${RUN_USAGE}
 `;
 
 type Command = (args: string[], io: Io) => number;
 
-const COMMANDS: Record<string, Command> = { asm: asmCommand, disk: diskCommand };
+const COMMANDS: Record<string, Command> = { asm: asmCommand, disk: diskCommand, run: runCommand };
 
 export function main(argv: string[], io: Io = nodeIo): number {
   const [cmd, ...rest] = argv;

@@ -2,6 +2,7 @@
 // and the kernel, boots, starts programs and runs them. Plain Node, no Electron, no DOM.
 import { Cpu, type StopReason } from './cpu/cpu.ts';
 import { TraceRing } from './trace/ring.ts';
+import type { TraceSink } from './trace/events.ts';
 import { bootKernel } from './nt/ke/boot.ts';
 import type { Kernel, ConsoleDevice } from './nt/kernel.ts';
 import type { ServiceDispatcher } from './nt/ke/services.ts';
@@ -16,8 +17,9 @@ export interface MachineOptions {
   syscall?: StubForm;
   /** The console; by default output is collected in `Machine.output` and there is no input. */
   console?: ConsoleDevice;
-  /** Keep a trace (ring capacity; default off). */
-  trace?: number | false;
+  /** Keep a trace: a ring of this capacity (`Machine.trace`), or events handed to a sink as
+   *  they happen; default off. */
+  trace?: number | false | TraceSink;
   /** Diagnostics (bug checks, unhandled exceptions); default: collected in `notices`. */
   notice?: (text: string) => void;
 }
@@ -49,11 +51,11 @@ export class Machine {
   constructor(opts: MachineOptions = {}) {
     const t0 = performance.now();
     this.cpu = new Cpu(opts.memory ?? DEFAULT_MEMORY);
-    this.trace = opts.trace ? new TraceRing(opts.trace) : null;
+    this.trace = typeof opts.trace === 'number' ? new TraceRing(opts.trace) : null;
     const { kernel, services } = bootKernel(this.cpu, {
       syscall: opts.syscall ?? 'int2e',
       console: opts.console ?? { write: b => { for (const x of b) this.output.push(x); }, read: () => new Uint8Array(0) },
-      trace: this.trace,
+      trace: this.trace ?? (typeof opts.trace === 'object' ? opts.trace : null),
       notice: opts.notice ?? (t => { this.notices.push(t); }),
     });
     this.kernel = kernel;

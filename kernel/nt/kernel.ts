@@ -3,8 +3,7 @@
 // current thread, the trace, stopping the machine). The state itself lives in guest memory
 // (principle 2); fields here are handles to it or caches that can be rebuilt.
 import type { Cpu } from '../cpu/cpu.ts';
-import type { TraceRing } from '../trace/ring.ts';
-import type { TraceEvent } from '../trace/events.ts';
+import type { TraceEvent, TraceSink } from '../trace/events.ts';
 import { VirtualMemory } from './mm/virtual.ts';
 import type { PageAllocator } from './mm/pfn.ts';
 import type { NonPagedPool } from './ex/pool.ts';
@@ -38,7 +37,7 @@ export interface KernelParts {
   image: KernelImage;
   syscall: StubForm;
   console: ConsoleDevice;
-  trace: TraceRing | null;
+  trace: TraceSink | null;
   notice: (text: string) => void;
 }
 
@@ -53,7 +52,7 @@ export class Kernel {
   /** Which stub form this machine's ntdll uses. */
   readonly syscall: StubForm;
   console: ConsoleDevice;
-  trace: TraceRing | null;
+  trace: TraceSink | null;
   /** Diagnostics for the person running the machine (stderr in the CLI). */
   notice: (text: string) => void;
   /** Host-side list of processes (a cache over the EPROCESSes in guest memory). */

@@ -28,3 +28,9 @@ export type TraceEvent = Stamp & (
 );
 
 export type TraceKind = TraceEvent['kind'];
+
+/** Where the machine puts events: a TraceRing, or a consumer that formats them as they come
+ *  (the command line's --trace). */
+export interface TraceSink {
+  push(e: TraceEvent): void;
+}

@@ -1,26 +1,22 @@
 // The kernel image: kernel/nt/ke/i386/ntoskrnl.asm and what it includes, plus the service
 // tables generated from sysfuncs.lst, assembled flat at its KSEG0 address. Built once per
 // host process (the source does not change while NT Lab runs).
-import { assembleGuest, symbolMap } from '../guestasm.ts';
+import { assembleGuest, type GuestImage } from '../guestasm.ts';
 import { kseg0, PHYS_KERNEL_IMAGE, PHYS_FIRST_FREE } from '../memmap.ts';
 import { nativeServices, win32kServices } from './sysfuncs.ts';
 import { serviceTable, descriptorTables } from './genntdll.ts';
-import type { AssembleResult } from '../../asm/index.ts';
 
 export const KERNEL_IMAGE_BASE = kseg0(PHYS_KERNEL_IMAGE);
 
-export interface KernelImage {
-  bytes: Uint8Array;
+export interface KernelImage extends GuestImage {
   base: number;
-  symbols: Map<string, number>;
-  result: AssembleResult;
 }
 
 let kernel: KernelImage | null = null;
 
 export function kernelImage(): KernelImage {
   if (kernel) return kernel;
-  const result = assembleGuest({
+  const image = assembleGuest({
     main: 'nt/ke/i386/ntoskrnl.asm',
     generated: {
       'services.inc': serviceTable(nativeServices(), { ssdt: 'MainSSDT', sspt: 'MainSSPT', limit: 'NUMBER_OF_SYSCALLS' }),
@@ -28,9 +24,9 @@ export function kernelImage(): KernelImage {
     },
     options: { format: 'bin', defines: { KERNEL_IMAGE_BASE: String(KERNEL_IMAGE_BASE) } },
   });
-  const end = Math.max(...result.sections.map(s => s.address + s.size));
+  const end = Math.max(...image.sections.map(s => s.address + s.size));
   if (end - KERNEL_IMAGE_BASE > PHYS_FIRST_FREE - PHYS_KERNEL_IMAGE) throw new Error('the kernel image outgrew its physical slot');
-  kernel = { bytes: result.bytes, base: KERNEL_IMAGE_BASE, symbols: symbolMap(result), result };
+  kernel = { ...image, base: KERNEL_IMAGE_BASE };
   return kernel;
 }
 
@@ -41,14 +37,14 @@ const win32k = new Map<number, KernelImage>();
 export function win32kImage(base: number): KernelImage {
   const have = win32k.get(base);
   if (have) return have;
-  const result = assembleGuest({
+  const built = assembleGuest({
     main: 'nt/ke/i386/win32k.asm',
     generated: {
       'w32ksvc.inc': serviceTable(win32kServices(), { ssdt: 'W32pServiceTable', sspt: 'W32pArgumentTable', limit: 'W32pServiceLimit' }),
     },
     options: { format: 'bin', defines: { WIN32K_IMAGE_BASE: String(base) } },
   });
-  const image = { bytes: result.bytes, base, symbols: symbolMap(result), result };
+  const image = { ...built, base };
   win32k.set(base, image);
   return image;
 }
