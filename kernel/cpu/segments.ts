@@ -2,7 +2,7 @@
 // (Intel SDM vol. 3, 5.5-5.8), and the limit/rights check on accesses through a segment
 // that is not flat.
 import type { Cpu } from './cpu.ts';
-import { CpuFault, GP, NP, SS_VEC, CS, SS, type Selector } from './types.ts';
+import { CpuFault, GP, NP, SS_VEC, UD, CS, SS, type Selector } from './types.ts';
 
 /** A decoded segment descriptor. */
 export interface Descriptor {
@@ -56,7 +56,7 @@ export function markAccessed(c: Cpu, d: Descriptor): void {
 export function loadSegment(c: Cpu, s: number, sel: Selector): void {
   sel &= 0xffff;
   const rpl = sel & 3;
-  if (s === CS) throw new CpuFault(6 /* #UD: mov cs */, undefined);
+  if (s === CS) throw new CpuFault(UD, undefined); // mov cs is not an instruction
   if ((sel & 0xfffc) === 0) {
     if (s === SS) gpFault(0);
     c.setSegmentCache(s, sel, 0, 0, 0);

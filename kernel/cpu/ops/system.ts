@@ -1,20 +1,22 @@
 // System instructions and the flag instructions with privilege rules: hlt, cli/sti,
 // pushf/popf, int/int3/into, iret, sysenter/sysexit, in/out, moves to and from control and
 // debug registers, descriptor-table loads and stores, ltr/lldt, invlpg, rdmsr/wrmsr, rdtsc,
-// cpuid, clts, lmsw/smsw, segment loads (lds...), cpuid, ud2, and the x87 escape.
+// cpuid, clts, lmsw/smsw, segment loads (lds...), ud2, and the x87 escapes and fwait.
 import { Mnemonic } from 'iced-x86';
 import { Gen, writeReg, type Emitter } from '../codegen.ts';
 import { OperandKind } from '../decode.ts';
 import type { Cpu } from '../cpu.ts';
 import {
-  CpuFault, GP, UD, NM, OF_VEC, BP, IF, IOPL, DF, CF, TF, VM, RF,
-  CR0_PG, CR0_WP, CR0_TS, CR0_EM, CR0_PE, CR0_ET, CR4_TSD, CR4_PSE,
-  MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_TSC, TS,
+  CpuFault, GP, UD, NM, NP, OF_VEC, BP, IF, IOPL, DF, CF, VM, RF,
+  CR0_PG, CR0_WP, CR0_TS, CR0_EM, CR0_MP, CR0_PE, CR0_ET, CR4_TSD, CR4_PSE,
+  MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_TSC,
 } from '../types.ts';
-import { loadSegment, readDescriptor, checkSegment, decodeDescriptor, systemType, gpFault, ATTR_PRESENT } from '../segments.ts';
+import { loadSegment, readDescriptor, checkSegment, systemType, gpFault, ATTR_PRESENT } from '../segments.ts';
 import { softwareInterrupt } from '../interrupts.ts';
 import { interruptReturn, sysenter, sysexit, writableFlags } from '../transfers.ts';
-import { push, peek } from '../stack.ts';
+
+/** System descriptor types (S = 0) for ltr and lldt; the busy bit turns 0x9 into 0xB. */
+const TSS_AVAILABLE = 0x9, TSS_BUSY_BIT = 0x2, LDT_TYPE = 0x2;
 
 /** Ring 0 only: #GP(0) otherwise. */
 function privileged(g: Gen): void {
@@ -210,6 +212,14 @@ function fpu(g: Gen): void {
   g.branches = true;
 }
 
+/** fwait checks for pending x87 exceptions; with no FPU its only effect is #NM when
+ *  CR0.MP and CR0.TS are both set (a task switch left the FPU state to be reloaded). */
+function fwait(g: Gen): void {
+  g.keepsFlags();
+  g.emit(`if((m.cr0&${CR0_MP | CR0_TS})===${CR0_MP | CR0_TS})h.fault(${NM},undefined);`);
+  g.mayFault = true;
+}
+
 function privilegedNop(g: Gen): void { g.keepsFlags(); privileged(g); }
 
 export const emitters: Partial<Record<Mnemonic, Emitter>> = {
@@ -234,6 +244,7 @@ export const emitters: Partial<Record<Mnemonic, Emitter>> = {
   [Mnemonic.Lds]: loadFar(3), [Mnemonic.Les]: loadFar(0), [Mnemonic.Lfs]: loadFar(4),
   [Mnemonic.Lgs]: loadFar(5), [Mnemonic.Lss]: loadFar(2),
   [Mnemonic.Ud0]: ud, [Mnemonic.Ud1]: ud, [Mnemonic.Ud2]: ud,
+  [Mnemonic.Wait]: fwait,
   [Mnemonic.Wbinvd]: privilegedNop, [Mnemonic.Invd]: privilegedNop,
 };
 // `mov cr/dr` share the Mov mnemonic; datamove.ts hands those forms here.
@@ -303,19 +314,19 @@ export const helpers = {
     if ((sel & 0xfffc) === 0 || (sel & 4)) gpFault(sel);
     const d = readDescriptor(c, sel);
     const t = systemType(d.attr);
-    if (t !== 0x9) gpFault(sel); // an available 32-bit TSS
-    if (!(d.attr & ATTR_PRESENT)) throw new CpuFault(11, sel & 0xfffc);
-    // Mark it busy (type 0xB), as the hardware does.
-    c.mmu.wrSys((d.addr + 5) | 0, 1, (d.attr | 0x2) & 0xff);
-    c.tr = { sel, base: d.base, limit: d.limit, attr: d.attr | 0x2 };
+    if (t !== TSS_AVAILABLE) gpFault(sel);
+    if (!(d.attr & ATTR_PRESENT)) throw new CpuFault(NP, sel & 0xfffc);
+    // Mark it busy, as the hardware does.
+    c.mmu.wrSys((d.addr + 5) | 0, 1, (d.attr | TSS_BUSY_BIT) & 0xff);
+    c.tr = { sel, base: d.base, limit: d.limit, attr: d.attr | TSS_BUSY_BIT };
   },
 
   lldt(c: Cpu, sel: number): void {
     if ((sel & 0xfffc) === 0) { c.ldtr = { sel: 0, base: 0, limit: 0, attr: 0 }; return; }
     if (sel & 4) gpFault(sel);
     const d = readDescriptor(c, sel);
-    if (systemType(d.attr) !== 0x2) gpFault(sel);
-    if (!(d.attr & ATTR_PRESENT)) throw new CpuFault(11, sel & 0xfffc);
+    if (systemType(d.attr) !== LDT_TYPE) gpFault(sel);
+    if (!(d.attr & ATTR_PRESENT)) throw new CpuFault(NP, sel & 0xfffc);
     c.ldtr = { sel, base: d.base, limit: d.limit, attr: d.attr };
   },
 
@@ -377,4 +388,3 @@ export function checkIoPermission(c: Cpu, port: number, size: number): void {
   if ((bits >> (port & 7)) & ((1 << size) - 1)) gpFault(0);
 }
 
-void push; void peek; void decodeDescriptor; void checkSegment; void TF; void TS;
