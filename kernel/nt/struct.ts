@@ -91,8 +91,19 @@ export function defineStruct<const T extends Record<string, readonly [number, Fi
   return def;
 }
 
+/** Resolved paths per structure (host code asks for the same few paths over and over). */
+const resolved = new WeakMap<StructDef, Map<string, { offset: number; type: FieldType }>>();
+
 /** Walks `a.b[2].c` through nested structures: the offset and the final field's type. */
 export function resolvePath(def: StructDef, p: string): { offset: number; type: FieldType } {
+  let cache = resolved.get(def);
+  if (!cache) resolved.set(def, cache = new Map());
+  let r = cache.get(p);
+  if (!r) cache.set(p, r = walkPath(def, p));
+  return r;
+}
+
+function walkPath(def: StructDef, p: string): { offset: number; type: FieldType } {
   let type: FieldType = def, offset = 0;
   for (const part of p.split('.')) {
     const m = /^(\w+)((?:\[\d+\])*)$/.exec(part);
