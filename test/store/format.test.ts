@@ -109,3 +109,48 @@ test('verify finds broken invariants', () => {
   assert.ok(problems.some(p => /holds bytes past the end of file/.test(p)), problems.join('\n'));
   assert.ok(!problems.some(p => /clusters recorded in use/.test(p)));    // 2 and 5 bytes both take one cluster
 });
+
+test('flush() moves every commit into the database file itself (a copy without the -wal is complete)', () => withTempDir(dir => {
+  const file = join(dir, 'd.disk');
+  const disk = VirtualDisk.open(file, { clock, create: true });
+  const v = unwrap(disk.createVolume({ drive: 'C' }));
+  const f = unwrap(disk.create(v.root, 'F'));
+  unwrap(disk.write(f.id, 0, pattern(100_000, 3)));
+  disk.flush();
+  const copy = join(dir, 'copy.disk');
+  writeFileSync(copy, readFileSync(file));          // the main file only: no -wal, no -shm
+  const opened = VirtualDisk.open(copy, { clock });
+  const found = unwrap(opened.lookup(unwrap(opened.volume('C')).id, ['F']));
+  assert.deepEqual(unwrap(opened.read(found.id, 0, 100_000)), pattern(100_000, 3));
+  opened.close();
+  disk.close();
+}));
+
+test('synchronous: NORMAL by default, FULL on request', () => withTempDir(dir => {
+  const synchronousOf = (disk: VirtualDisk) => (disk as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true });
+  const normal = VirtualDisk.open(join(dir, 'n.disk'), { clock, create: true });
+  const full = VirtualDisk.open(join(dir, 'f.disk'), { clock, create: true, synchronous: 'full' });
+  assert.equal(synchronousOf(normal), 1);
+  assert.equal(synchronousOf(full), 2);
+  normal.close();
+  full.close();
+}));
+
+test('a second connection sees committed writes; a snapshot keeps its view while others write', () => withTempDir(dir => {
+  const file = join(dir, 'd.disk');
+  const machine = VirtualDisk.open(file, { clock, create: true });
+  const v = unwrap(machine.createVolume({ drive: 'C' }));
+  const f = unwrap(machine.create(v.root, 'LOG'));
+  const viewer = VirtualDisk.open(file, { clock });      // e.g. `ntlab disk ls` while the machine runs
+  unwrap(machine.write(f.id, 0, Buffer.from('first')));
+  assert.equal(unwrap(viewer.read(f.id, 0, 100)).toString(), 'first');
+  viewer.snapshot(() => {
+    assert.equal(unwrap(viewer.read(f.id, 0, 100)).toString(), 'first');
+    unwrap(machine.write(f.id, 5, Buffer.from(', second')));      // WAL: the writer is not blocked by the reader
+    assert.equal(unwrap(viewer.stat(f.id)).endOfFile, 5);
+    assert.equal(unwrap(viewer.read(f.id, 0, 100)).toString(), 'first');
+  });
+  assert.equal(unwrap(viewer.read(f.id, 0, 100)).toString(), 'first, second');
+  viewer.close();
+  machine.close();
+}));
