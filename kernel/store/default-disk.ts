@@ -119,3 +119,12 @@ export function defaultDiskInMemory(clock: Clock = fixedClock(DEFAULT_DISK_TIME)
   populateDefaultDisk(disk);
   return disk;
 }
+
+/**
+ * The disk `ntlab run --disk FILE` uses, and keeps: FILE if it exists (it must be an NT
+ * Lab disk), otherwise a new default disk made there. Opened with the caller's clock.
+ */
+export function openOrCreateDefaultDisk(file: string, clock: Clock): VirtualDisk {
+  if (!existsSync(file) || statSync(file).size === 0) createDefaultDisk(file);
+  return VirtualDisk.open(file, { clock });
+}

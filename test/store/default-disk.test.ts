@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
   BIG_DAT_LINE_LENGTH, BIG_DAT_SIZE, bigDatLine, createDefaultDisk, DEFAULT_DISK_TIME, DEFAULT_SERIAL_NUMBER,
-  defaultDiskInMemory, README_TEXT,
+  defaultDiskInMemory, openOrCreateDefaultDisk, README_TEXT,
 } from '../../kernel/store/default-disk.ts';
 import { CHUNK_SIZE, FILE_ATTRIBUTE_ARCHIVE, fixedClock, unwrap, VirtualDisk } from '../../kernel/store/index.ts';
 import { withTempDir } from './helpers.ts';
@@ -66,4 +66,18 @@ test('two default disks are identical, in memory and on file', () => withTempDir
   assert.deepEqual(onFile.verify(), []);
   onFile.close();
   inMemory.close();
+}));
+
+test('ntlab run --disk FILE: a missing FILE becomes a default disk and is kept; an existing one is used', () => withTempDir(dir => {
+  const file = join(dir, 'machine.disk');
+  const first = openOrCreateDefaultDisk(file, fixedClock(DEFAULT_DISK_TIME + 1n));
+  const c = unwrap(first.volume('C'));
+  const note = unwrap(first.create(c.root, 'MINE.TXT'));
+  unwrap(first.write(note.id, 0, Buffer.from('kept')));
+  assert.equal(note.creationTime, DEFAULT_DISK_TIME + 1n);        // the caller's clock from now on
+  first.close();
+  const second = openOrCreateDefaultDisk(file, fixedClock(0n));
+  const found = unwrap(second.lookup(c.id, ['mine.txt']));
+  assert.equal(unwrap(second.read(found.id, 0, 10)).toString(), 'kept');
+  second.close();
 }));
