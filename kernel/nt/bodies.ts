@@ -4,8 +4,10 @@ import type { ServiceBody } from './ke/services.ts';
 import { NtWriteFile, NtReadFile } from './io/rw.ts';
 import { NtClose } from './ob/close.ts';
 import { NtTerminateProcess } from './ps/terminate.ts';
-import { NtTestAlert, NtGetTickCount, NtYieldExecution } from './ke/misc.ts';
+import { NtGetTickCount, NtYieldExecution } from './ke/misc.ts';
+import { NtQueueApcThread, NtTestAlert, NtContinue } from './ke/apc.ts';
 
 export const NATIVE_BODIES: Record<string, ServiceBody> = {
-  NtClose, NtGetTickCount, NtReadFile, NtTerminateProcess, NtTestAlert, NtWriteFile, NtYieldExecution,
+  NtClose, NtContinue, NtGetTickCount, NtQueueApcThread, NtReadFile, NtTerminateProcess, NtTestAlert, NtWriteFile,
+  NtYieldExecution,
 };

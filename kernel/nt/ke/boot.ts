@@ -28,6 +28,7 @@ import { ServiceDispatcher } from './services.ts';
 import { nativeServices, win32kServices } from './sysfuncs.ts';
 import { registerTrapHandlers } from './trap.ts';
 import { registerKeBugCheckEx } from './bugcheck-host.ts';
+import { registerApcDelivery } from './apc.ts';
 import { KeAddSystemServiceTable } from './servicetables.ts';
 import { NATIVE_BODIES } from '../bodies.ts';
 import { WIN32K_BODIES } from '../win32k/services.ts';
@@ -63,6 +64,7 @@ export function bootKernel(cpu: Cpu, parts: Omit<KernelParts, 'cpu' | 'pages' | 
   services.addTable(nativeServices(), NATIVE_BODIES);
   registerTrapHandlers(k);
   registerKeBugCheckEx(k);
+  registerApcDelivery(k);
   loadWin32k(k, services);
   return { kernel: k, services };
 }

@@ -41,3 +41,16 @@ export const NtCurrentThread = 0xFFFFFFFE;
 
 /** KTHREAD.State values. */
 export const THREAD_STATE_RUNNING = 2;
+
+/** CONTEXT.ContextFlags: i386, control + integer + segment registers. */
+export const CONTEXT_FULL = 0x00010007;
+/** The EFLAGS bits a user-mode CONTEXT may set (NT's EFLAGS_USER_SANITIZE): no IOPL, no
+ *  NT, no VM; IF is always forced on. */
+export const EFLAGS_USER_SANITIZE = 0x003F0DD7;
+/** DISPATCHER_HEADER/KAPC Type of an APC object. */
+export const ApcObject = 0x12;
+/** KAPC.ApcStateIndex: the thread's own (not attached) environment. */
+export const OriginalApcEnvironment = 0;
+/** What KiUserApcDispatcher finds above the CONTEXT: NormalRoutine, NormalContext,
+ *  SystemArgument1, SystemArgument2. */
+export const USER_APC_ARGUMENTS_SIZE = 16;

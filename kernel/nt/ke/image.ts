@@ -8,6 +8,9 @@ import { serviceTable, descriptorTables } from './genntdll.ts';
 
 export const KERNEL_IMAGE_BASE = kseg0(PHYS_KERNEL_IMAGE);
 
+/** Native services whose SSDT entry is hand-written guest code, not a generated thunk. */
+export const GUEST_IMPLEMENTED_SERVICES: ReadonlySet<string> = new Set(['NtContinue']);
+
 export interface KernelImage extends GuestImage {
   base: number;
 }
@@ -19,7 +22,7 @@ export function kernelImage(): KernelImage {
   const image = assembleGuest({
     main: 'nt/ke/i386/ntoskrnl.asm',
     generated: {
-      'services.inc': serviceTable(nativeServices(), { ssdt: 'MainSSDT', sspt: 'MainSSPT', limit: 'NUMBER_OF_SYSCALLS' }),
+      'services.inc': serviceTable(nativeServices(), { ssdt: 'MainSSDT', sspt: 'MainSSPT', limit: 'NUMBER_OF_SYSCALLS' }, GUEST_IMPLEMENTED_SERVICES),
       'descriptors.inc': descriptorTables(),
     },
     options: { format: 'bin', defines: { KERNEL_IMAGE_BASE: String(KERNEL_IMAGE_BASE) } },

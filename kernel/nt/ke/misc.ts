@@ -1,11 +1,7 @@
 // Small kernel services that need no other component.
 import type { ServiceBody } from './services.ts';
 import { tickCount } from './clock.ts';
-import { STATUS_SUCCESS, STATUS_NO_YIELD_PERFORMED } from '../ex/status.ts';
-
-/** NtTestAlert(): delivers pending user APCs on the way out (none can be queued yet, so
- *  there is nothing to set up); the cheapest round trip there is, used by the benchmark. */
-export const NtTestAlert: ServiceBody = () => STATUS_SUCCESS;
+import { STATUS_NO_YIELD_PERFORMED } from '../ex/status.ts';
 
 /** NtGetTickCount(): milliseconds since boot (in EAX, not an NTSTATUS). */
 export const NtGetTickCount: ServiceBody = ({ kernel }) => tickCount(kernel);

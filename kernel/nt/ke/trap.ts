@@ -10,7 +10,7 @@ import type { Kernel } from '../kernel.ts';
 import { KTRAP_FRAME } from '../layouts.ts';
 import { ESP, EBP, EAX, ECX, EDX, PF_VEC, DF_VEC, GP, EXCEPTION_NAMES } from '../../cpu/types.ts';
 import {
-  HC_KI_DISPATCH_EXCEPTION, HC_KI_UNEXPECTED_INTERRUPT, HC_KI_GET_TICK_COUNT, HC_KI_TRACE_IRQL, HC_KI_DELIVER_APC,
+  HC_KI_DISPATCH_EXCEPTION, HC_KI_UNEXPECTED_INTERRUPT, HC_KI_GET_TICK_COUNT, HC_KI_TRACE_IRQL,
 } from './hostcall.ts';
 import * as S from '../ex/status.ts';
 import { KMODE_EXCEPTION_NOT_HANDLED, UNEXPECTED_KERNEL_MODE_TRAP, TRAP_CAUSE_UNKNOWN } from './bugcheck.ts';
@@ -93,7 +93,4 @@ export function registerTrapHandlers(k: Kernel): void {
   k.hostCalls.register(HC_KI_UNEXPECTED_INTERRUPT, () => unexpectedInterrupt(k));
   k.hostCalls.register(HC_KI_GET_TICK_COUNT, () => { k.cpu.regs[EAX] = tickCount(k) | 0; });
   k.hostCalls.register(HC_KI_TRACE_IRQL, () => k.emit({ kind: 'irql', from: k.cpu.regs[EDX] & 0xff, to: k.cpu.regs[ECX] & 0xff }));
-  // KiDeliverApc: no APC objects exist yet, so nothing is ever pending; the hook clears the
-  // flag so the exit path cannot loop. (Issue 4's APC work replaces this body.)
-  k.hostCalls.register(HC_KI_DELIVER_APC, () => { k.thread().set('ApcState.UserApcPending', 0); });
 }

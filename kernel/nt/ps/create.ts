@@ -24,6 +24,7 @@ export function startProgram(k: Kernel, imageName: string, bytes: Uint8Array, co
   const sud = KUSER_SHARED_DATA.at(k.vm, KI_USER_SHARED_DATA);
   sud.set('SystemCall', ntdll.exports.get('KiFastSystemCall')!);
   sud.set('SystemCallReturn', ntdll.exports.get('KiFastSystemCallRet')!);
+  k.vm.write32(k.sym('KeUserApcDispatcher'), ntdll.exports.get('KiUserApcDispatcher')!);
 
   const start = findModule(p, 'kernel32.dll')?.exports.get('BaseProcessStartThunk');
   const thread = createThread(k, p, start ?? exe.entry, exe.entry);

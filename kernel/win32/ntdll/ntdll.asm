@@ -17,4 +17,5 @@ KiFastSystemCall:
 KiFastSystemCallRet:
     ret
 
+%include "dispatch.asm"
 %include "rtl.asm"

@@ -27,7 +27,7 @@ KfLowerIrql:
     ret
 
 ; VOID KiDeliverApc(KPROCESSOR_MODE Mode, PVOID ExceptionFrame, PKTRAP_FRAME TrapFrame):
-; the host half walks KTHREAD.ApcState (kernel/nt/ke/apc.ts).
+; the host half walks KTHREAD.ApcState and delivers one user APC (kernel/nt/ke/apc.ts).
 KiDeliverApc:
     mov eax, HC_KI_DELIVER_APC
     out HOSTCALL_PORT, eax

@@ -17,3 +17,7 @@ align 4
 ; machine). Set by the boot code from the machine's syscall option.
 global KiFastSystemCallDisable
 KiFastSystemCallDisable:    dd 1
+; ntdll's entry points the kernel sends user mode to (filled when ntdll is mapped, as
+; PspLookupSystemDllEntryPoint does).
+global KeUserApcDispatcher
+KeUserApcDispatcher:        dd 0

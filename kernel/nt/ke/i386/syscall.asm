@@ -3,9 +3,9 @@
 ; Register conventions on entry: EAX = service number, EDX = the caller's arguments.
 
 section .text
-global KiSystemService, KiFastCallEntry, KiServiceExit, KeReturnFromSystemCall
+global KiSystemService, KiFastCallEntry, KiServiceExit, KiServiceExit2, KeReturnFromSystemCall
 global KiSystemServiceCopyArguments, KiSystemServiceAccessViolation, KiThreadStartup
-global PsConvertToGuiThread
+global PsConvertToGuiThread, NtContinue
 
 ; ---- int 0x2e -----------------------------------------------------------------------------
 ; Entered through the DPL-3 interrupt gate (IF clear). The CPU has switched to the thread's
@@ -97,13 +97,16 @@ KeReturnFromSystemCall:
 ; ESP = the KTRAP_FRAME. Delivers user APCs when returning to user mode, then pops the frame
 ; and leaves by iret or sysexit (user mode) or `pop edx / pop ecx / popf / jmp edx` (a
 ; kernel-mode caller that CALLed KiSystemService after pushing EFLAGS and CS).
-KiServiceExit:
+; KiServiceExit2 is the same but never leaves by sysexit, which restores neither ECX nor EDX:
+; NtContinue uses it after loading a whole CONTEXT into the frame.
+%macro SERVICE_EXIT 1                       ; 1: sysexit allowed
+%%again:
     cli
     mov esi, [fs:KPCR.PrcbData.CurrentThread]
     test byte [esp + KTRAP_FRAME.SegCs], 1
-    jz .noApc                               ; APCs for user mode only on the way to user mode
+    jz %%noApc                              ; APCs for user mode only on the way to user mode
     cmp byte [esi + KTHREAD.ApcState.UserApcPending], 0
-    je .noApc
+    je %%noApc
 
     mov ebx, esp                            ; the trap frame
     mov ecx, APC_LEVEL
@@ -117,17 +120,17 @@ KiServiceExit:
     cli
     pop ecx
     call KfLowerIrql
-    jmp KiServiceExit                       ; look again: one APC per pass
+    jmp %%again                             ; look again: one APC per pass
 
-.noApc:
+%%noApc:
     cmp byte [fs:KPCR.Irql], PASSIVE_LEVEL  ; a service must return at PASSIVE_LEVEL
-    jne .irqlNotPassive
+    jne KiServiceExitIrqlNotPassive
     test byte [esp + KTRAP_FRAME.SegCs], 1
-    jz .pop
+    jz %%pop
     ; Ring 3 always runs with fs = the TEB selector (after sysenter the frame saved the PCR's).
     mov dword [esp + KTRAP_FRAME.SegFs], TEB_SELECTOR
 
-.pop:
+%%pop:
     add esp, KTRAP_FRAME.SegGs              ; skip the debug part
     pop gs
     pop es
@@ -146,16 +149,17 @@ KiServiceExit:
     add esp, 4                              ; ErrCode
 
     test dword [esp + 4], 1                 ; the CS the interrupt (or the caller) pushed
-    jnz .toUser
+    jnz %%toUser
     ; A kernel-mode caller pushed EFLAGS and CS, then CALLed: the return address is first.
     pop edx
     pop ecx
     popfd
     jmp edx
 
-.toUser:
+%%toUser:
+%if %1
     cmp dword [KiFastSystemCallDisable], 0
-    jnz .iret
+    jnz %%iret
     pop edx                                 ; user EIP
     add esp, 4                              ; CS (sysexit loads 0x1B)
     and dword [esp], ~EFLAGS_INTERRUPT_MASK ; IF comes back with the sti below
@@ -163,10 +167,17 @@ KiServiceExit:
     pop ecx                                 ; user ESP (sysexit loads SS 0x23)
     sti                                     ; takes effect after sysexit
     sysexit
-.iret:
+%endif
+%%iret:
     iretd
+%endmacro
 
-.irqlNotPassive:
+KiServiceExit:
+    SERVICE_EXIT 1
+KiServiceExit2:
+    SERVICE_EXIT 0
+
+KiServiceExitIrqlNotPassive:
     movzx eax, byte [fs:KPCR.Irql]
     push 0
     push 0
@@ -247,3 +258,19 @@ PsConvertToGuiThread:
 .noWin32k:
     mov eax, STATUS_INVALID_SYSTEM_SERVICE
     ret
+
+; ---- services that do not return like functions ---------------------------------------------
+; NtContinue(Context, TestAlert): the host body (kernel/nt/ke/apc.ts) restores
+; Thread->TrapFrame from the Edx slot and loads the CONTEXT into this call's own trap frame;
+; on success the service leaves straight through KiServiceExit2, so the frame -- EAX and EDX
+; included -- is what user mode gets back. (Its SSDT entry points here instead of at a
+; generated thunk.)
+NtContinue:
+    mov eax, NtContinue_SERVICE_NUMBER      ; (generated: its number in sysfuncs.lst)
+    out HOSTCALL_PORT, eax
+    test eax, eax
+    js .failed                              ; a bad CONTEXT pointer: an ordinary error return
+    mov esp, ebp
+    jmp KiServiceExit2
+.failed:
+    ret 8

@@ -1,0 +1,141 @@
+// User-mode APCs (reference: "APCs"). The KAPC objects live in nonpaged pool and are queued
+// on KTHREAD.ApcState.ApcListHead[UserMode]; the guest's KiServiceExit calls KiDeliverApc
+// at APC_LEVEL when UserApcPending is set on the way back to user mode. Delivery builds a
+// CONTEXT of the interrupted user state on the user stack, puts the routine and its three
+// arguments above it, and points the trap frame at ntdll!KiUserApcDispatcher, which calls
+// the routine and then NtContinue(context, TRUE): the next APC follows from there, one per
+// return to user mode.
+// HOOKS (issue 4): kernel-mode APCs (ApcListHead[KernelMode], KernelRoutine), alertable
+// waits ending with STATUS_USER_APC.
+import type { Kernel } from '../kernel.ts';
+import type { ServiceBody } from './services.ts';
+import { KAPC, KTHREAD, KTRAP_FRAME, CONTEXT, LIST_ENTRY } from '../layouts.ts';
+import { ESP } from '../../cpu/types.ts';
+import { HC_KI_DELIVER_APC } from './hostcall.ts';
+import { UserMode } from './irql.ts';
+import {
+  NtCurrentThread, CONTEXT_FULL, EFLAGS_USER_SANITIZE, EFLAGS_INTERRUPT_MASK, ApcObject, OriginalApcEnvironment,
+  USER_APC_ARGUMENTS_SIZE,
+} from './constants.ts';
+import { USER_CS, USER_DS, TEB_SELECTOR } from './selectors.ts';
+import { insertTailList, isListEmpty } from '../rtl/list.ts';
+import { AccessViolation } from '../mm/virtual.ts';
+import { terminateProcess } from '../ps/terminate.ts';
+import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_ACCESS_VIOLATION } from '../ex/status.ts';
+
+const userListHead = (k: Kernel, thread: number) => KTHREAD.at(k.vm, thread).addressOf(`ApcState.ApcListHead[${UserMode}]`);
+
+/** KeInitializeApc + KeInsertQueueApc for a user-mode APC on `thread`. */
+export function queueUserApc(k: Kernel, thread: number, routine: number, context: number, arg1: number, arg2: number): number {
+  const apc = k.pool.allocate(KAPC.size);
+  const a = KAPC.at(k.vm, apc);
+  a.set('Type', ApcObject);
+  a.set('Size', KAPC.size);
+  a.set('Thread', thread);
+  a.set('NormalRoutine', routine);
+  a.set('NormalContext', context);
+  a.set('SystemArgument1', arg1);
+  a.set('SystemArgument2', arg2);
+  a.set('ApcMode', UserMode);
+  a.set('ApcStateIndex', OriginalApcEnvironment);
+  insertTailList(k.vm, userListHead(k, thread), a.addressOf('ApcListEntry'));
+  a.set('Inserted', 1);
+  k.emit({ kind: 'apc-queue', apc, mode: UserMode, routine });
+  return apc;
+}
+
+/** Takes the first user APC off the thread's list (0 when there is none). */
+function removeFirstUserApc(k: Kernel, thread: number): number {
+  const head = userListHead(k, thread);
+  if (isListEmpty(k.vm, head)) return 0;
+  const entry = LIST_ENTRY.at(k.vm, head).get('Flink');
+  const next = LIST_ENTRY.at(k.vm, entry).get('Flink');
+  LIST_ENTRY.at(k.vm, head).set('Flink', next);
+  LIST_ENTRY.at(k.vm, next).set('Blink', head);
+  const apc = entry - KAPC.off.ApcListEntry;
+  KAPC.at(k.vm, apc).set('Inserted', 0);
+  return apc;
+}
+
+/** KiDeliverApc(Mode, ExceptionFrame, TrapFrame), host half: delivers one user APC. */
+function deliverApc(k: Kernel): void {
+  const esp = k.cpu.regs[ESP];
+  const mode = k.vm.read32(esp + 4), trapFrame = k.vm.read32(esp + 12) >>> 0;
+  const thread = k.currentThread();
+  const t = KTHREAD.at(k.vm, thread);
+  t.set('ApcState.KernelApcPending', 0);
+  if (mode !== UserMode || !t.get('ApcState.UserApcPending')) return;
+  t.set('ApcState.UserApcPending', 0);
+  const apc = removeFirstUserApc(k, thread);
+  if (!apc) return;
+  const a = KAPC.at(k.vm, apc);
+  k.emit({ kind: 'apc-deliver', apc, mode: UserMode, routine: a.get('NormalRoutine') });
+  try {
+    initializeUserApc(k, trapFrame, [a.get('NormalRoutine'), a.get('NormalContext'), a.get('SystemArgument1'), a.get('SystemArgument2')]);
+  } catch (e) {
+    if (!(e instanceof AccessViolation)) throw e;
+    k.notice(`${k.currentProcess()?.name ?? 'process'}: no room on the user stack for an APC\n`);
+    terminateProcess(k, STATUS_ACCESS_VIOLATION);
+  }
+}
+
+/** KiInitializeUserApc: CONTEXT + arguments on the user stack, the frame sent to
+ *  KiUserApcDispatcher. */
+function initializeUserApc(k: Kernel, trapFrame: number, args: number[]): void {
+  const f = KTRAP_FRAME.at(k.vm, trapFrame);
+  const contextAt = ((f.get('HardwareEsp') - CONTEXT.size) & ~3) >>> 0;
+  const top = contextAt - USER_APC_ARGUMENTS_SIZE;
+  k.vm.probe(top, CONTEXT.size + USER_APC_ARGUMENTS_SIZE, true);
+  const c = CONTEXT.at(k.vm, contextAt);
+  c.set('ContextFlags', CONTEXT_FULL);
+  for (const r of ['Eax', 'Ebx', 'Ecx', 'Edx', 'Esi', 'Edi', 'Ebp', 'Eip', 'EFlags', 'SegCs', 'SegDs', 'SegEs', 'SegFs', 'SegGs'] as const)
+    c.set(r, f.get(r));
+  c.set('Esp', f.get('HardwareEsp'));
+  c.set('SegSs', f.get('HardwareSegSs'));
+  args.forEach((v, i) => k.vm.write32(top + 4 * i, v));
+  f.set('HardwareEsp', top);
+  f.set('Eip', k.vm.read32(k.sym('KeUserApcDispatcher')) >>> 0);
+}
+
+/** NtQueueApcThread(ThreadHandle, ApcRoutine, ApcContext, Argument1, Argument2). Only the
+ *  current thread can be named until threads have handles. */
+export const NtQueueApcThread: ServiceBody = ({ kernel, thread, args: [handle, routine, context, arg1, arg2] }) => {
+  if (handle !== NtCurrentThread) return STATUS_INVALID_HANDLE;
+  queueUserApc(kernel, thread, routine, context, arg1, arg2);
+  return STATUS_SUCCESS;
+};
+
+/** NtTestAlert(): user APCs queued? Then deliver them on the way out. */
+export const NtTestAlert: ServiceBody = ({ kernel, thread }) => {
+  if (!isListEmpty(kernel.vm, userListHead(kernel, thread))) KTHREAD.at(kernel.vm, thread).set('ApcState.UserApcPending', 1);
+  return STATUS_SUCCESS;
+};
+
+/** NtContinue(Context, TestAlert), host half of the guest routine in syscall.asm: restores
+ *  Thread->TrapFrame (the guest leaves through KiServiceExit2, skipping
+ *  KeReturnFromSystemCall) and loads the CONTEXT into this call's trap frame, with the
+ *  segment registers and EFLAGS a user-mode context may have. */
+export const NtContinue: ServiceBody = ({ kernel, thread, trapFrame, previousMode, mem, args: [context, testAlert] }) => {
+  if (previousMode === UserMode) mem.probe(context, CONTEXT.size, false);
+  const c = CONTEXT.at(mem, context);
+  const f = KTRAP_FRAME.at(kernel.vm, trapFrame);
+  const regs = ['Eax', 'Ebx', 'Ecx', 'Edx', 'Esi', 'Edi', 'Ebp', 'Eip'] as const;
+  const values = regs.map(r => c.get(r));
+  const esp = c.get('Esp'), eflags = c.get('EFlags');
+  KTHREAD.at(kernel.vm, thread).set('TrapFrame', f.get('Edx'));
+  regs.forEach((r, i) => f.set(r, values[i]));
+  f.set('HardwareEsp', esp);
+  f.set('EFlags', (eflags & EFLAGS_USER_SANITIZE) | EFLAGS_INTERRUPT_MASK);
+  f.set('SegCs', USER_CS);
+  f.set('HardwareSegSs', USER_DS);
+  f.set('SegDs', USER_DS);
+  f.set('SegEs', USER_DS);
+  f.set('SegFs', TEB_SELECTOR);
+  f.set('SegGs', 0);
+  if (testAlert) NtTestAlert({ kernel, thread } as Parameters<ServiceBody>[0]);
+  return STATUS_SUCCESS;
+};
+
+export function registerApcDelivery(k: Kernel): void {
+  k.hostCalls.register(HC_KI_DELIVER_APC, () => deliverApc(k));
+}
