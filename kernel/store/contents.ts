@@ -38,11 +38,14 @@ export class ChunkStore {
 
   /** Bytes [offset, offset+length) of the file; the range must lie within the end of file. */
   read(node: NodeId, offset: number, length: number): Buffer {
-    const out = Buffer.alloc(length);   // zero-filled: whatever no chunk covers is a sparse gap
-    if (length === 0) return out;
+    if (length === 0) return Buffer.alloc(0);
     const end = offset + length;
-    const params = { node, offset, end, first: Math.floor(offset / CHUNK_SIZE), last: Math.floor((end - 1) / CHUNK_SIZE) };
-    for (const part of this.getParts.iterate(params)) part.data.copy(out, part.idx * CHUNK_SIZE + part.skip - offset);
+    const parts = this.getParts.all({ node, offset, end, first: Math.floor(offset / CHUNK_SIZE), last: Math.floor((end - 1) / CHUNK_SIZE) });
+    // The common case, a read within one chunk that holds all the bytes asked for:
+    // the buffer SQLite handed over is the answer, with no second copy.
+    if (parts.length === 1 && parts[0].data.length === length && parts[0].idx * CHUNK_SIZE + parts[0].skip === offset) return parts[0].data;
+    const out = Buffer.alloc(length);   // zero-filled: whatever no chunk covers is a sparse gap
+    for (const part of parts) part.data.copy(out, part.idx * CHUNK_SIZE + part.skip - offset);
     return out;
   }
 

@@ -459,7 +459,7 @@ export class VirtualDisk {
    */
   private chargeClusters(n: NodeFacts, size: number): Result<void> {
     const delta = this.volumesTable.clustersFor(n.volume, size) - this.volumesTable.clustersFor(n.volume, n.size);
-    if (delta > 0 && delta > this.volumesTable.get(n.volume)!.freeClusters) {
+    if (delta > 0 && delta > this.volumesTable.freeClusters(n.volume)) {
       return fail(StoreError.DiskFull, `no room to grow '${n.name}' to ${size} bytes`);
     }
     this.volumesTable.adjustUsed(n.volume, delta);

@@ -41,6 +41,7 @@ export class VolumeTable {
   private readonly setRootStmt: Database.Statement<[NodeId, VolumeId]>;
   private readonly setLabelStmt: Database.Statement<[string, VolumeId]>;
   private readonly addUsed: Database.Statement<[number, VolumeId]>;
+  private readonly free: Database.Statement<[VolumeId], { free: number }>;
   private readonly clusterSizes = new Map<VolumeId, number>();
 
   constructor(db: Database.Database) {
@@ -52,6 +53,7 @@ export class VolumeTable {
     this.setRootStmt = db.prepare('UPDATE volume SET root = ? WHERE id = ?');
     this.setLabelStmt = db.prepare('UPDATE volume SET label = ? WHERE id = ?');
     this.addUsed = db.prepare('UPDATE volume SET used_clusters = used_clusters + ? WHERE id = ?');
+    this.free = db.prepare('SELECT total_clusters - used_clusters AS free FROM volume WHERE id = ?');
   }
 
   get(id: VolumeId): VolumeInfo | undefined {
@@ -97,6 +99,11 @@ export class VolumeTable {
   /** Clusters a file of `size` bytes occupies: NTFS allocates whole clusters. */
   clustersFor(id: VolumeId, size: number): number {
     return Math.ceil(size / this.clusterSize(id));
+  }
+
+  /** Clusters not yet given to any file (asked on every write that grows a file, so one column). */
+  freeClusters(id: VolumeId): number {
+    return this.free.get(id)?.free ?? 0;
   }
 
   /** Records that files on the volume now occupy `delta` more (or fewer) clusters. */
