@@ -11,9 +11,11 @@ import { HostCallPort } from './ke/hostcall.ts';
 import type { KernelImage } from './ke/image.ts';
 import type { StubForm } from './ke/genntdll.ts';
 import { KPCR, KTHREAD } from './layouts.ts';
-import { KIP0PCRADDRESS } from './memmap.ts';
+import { KIP0PCRADDRESS, PHYS_PCR } from './memmap.ts';
 import type { StructView } from './struct.ts';
 import type { Process } from './ps/process.ts';
+
+const CURRENT_THREAD = KPCR.path('PrcbData.CurrentThread');
 
 /** The console before the I/O manager exists: where NtWriteFile on a console handle goes
  *  and where NtReadFile on it reads from. Issue 5 puts a real device behind a real handle. */
@@ -80,8 +82,9 @@ export class Kernel {
 
   pcr(): StructView<keyof typeof KPCR.off & string> { return KPCR.at(this.vm, KIP0PCRADDRESS); }
 
-  /** KPCR.PrcbData.CurrentThread. */
-  currentThread(): number { return this.pcr().get('PrcbData.CurrentThread'); }
+  /** KPCR.PrcbData.CurrentThread. (Read straight from the KPCR's physical page: this is
+   *  on the path of every host call and every trace event.) */
+  currentThread(): number { return this.cpu.mem.read32(PHYS_PCR + CURRENT_THREAD) >>> 0; }
 
   thread(address = this.currentThread()) { return KTHREAD.at(this.vm, address); }
 
@@ -93,7 +96,10 @@ export class Kernel {
 
   emit(e: EventBody): void {
     if (!this.trace) return;
-    this.trace.push({ ...e, icount: this.cpu.icount, thread: this.currentThread() } as TraceEvent);
+    const stamped = e as TraceEvent;   // the caller's fresh object gets its stamp
+    stamped.icount = this.cpu.icount;
+    stamped.thread = this.currentThread();
+    this.trace.push(stamped);
   }
 
   /** Ends the run: the run loop returns after the current instruction. */
