@@ -38,6 +38,8 @@ export interface StructDef<F extends string = string> {
   readonly fields: readonly FieldInfo[];
   /** Offsets of the direct fields, by name. */
   readonly off: { readonly [K in F]: number };
+  /** The direct fields by name (the fast path of `path`, `get` and `set`). */
+  readonly byName: ReadonlyMap<string, FieldInfo>;
   /** Offset of a dotted path through nested structs and array elements:
    *  `ApcState.UserApcPending`, `ApcState.ApcListHead[1].Flink`. */
   path(p: string): number;
@@ -84,7 +86,7 @@ export function defineStruct<const T extends Record<string, readonly [number, Fi
   }
   const off = Object.fromEntries(list.map(f => [f.name, f.offset])) as { [K in Extract<keyof T, string>]: number };
   const def: StructDef<Extract<keyof T, string>> = {
-    name, size, fields: list, off,
+    name, size, fields: list, off, byName: new Map(list.map(f => [f.name, f])),
     path: p => resolvePath(def, p).offset,
     at: (mem, address) => new StructView(def, mem, address),
   };
@@ -96,6 +98,8 @@ const resolved = new WeakMap<StructDef, Map<string, { offset: number; type: Fiel
 
 /** Walks `a.b[2].c` through nested structures: the offset and the final field's type. */
 export function resolvePath(def: StructDef, p: string): { offset: number; type: FieldType } {
+  const direct = def.byName.get(p);
+  if (direct) return direct;
   let cache = resolved.get(def);
   if (!cache) resolved.set(def, cache = new Map());
   let r = cache.get(p);

@@ -6,7 +6,7 @@
 import type { Kernel } from '../kernel.ts';
 import type { ServiceEntry } from './sysfuncs.ts';
 import { AccessViolation, VirtualMemory } from '../mm/virtual.ts';
-import { KTRAP_FRAME, KUSER_SHARED_DATA } from '../layouts.ts';
+import { KTHREAD, KTRAP_FRAME, KUSER_SHARED_DATA } from '../layouts.ts';
 import { KI_USER_SHARED_DATA } from '../memmap.ts';
 import { UserMode } from './irql.ts';
 import { EAX, EBX, ESP, EBP } from '../../cpu/types.ts';
@@ -15,6 +15,8 @@ import { STATUS_ACCESS_VIOLATION, STATUS_NOT_IMPLEMENTED, STATUS_INVALID_SYSTEM_
 import { KMODE_EXCEPTION_NOT_HANDLED } from './bugcheck.ts';
 import { bugCheck } from './bugcheck-host.ts';
 import type { EntryPath } from '../../trace/events.ts';
+
+const PREVIOUS_MODE = KTHREAD.off.PreviousMode;
 
 export interface ServiceCall {
   readonly kernel: Kernel;
@@ -67,12 +69,12 @@ export class ServiceDispatcher {
   private dispatch(service: ServiceEntry): void {
     const k = this.k, cpu = k.cpu, mem = k.vm;
     const thread = k.currentThread();
-    const previousMode = (k.thread(thread).get('PreviousMode') & 1) as 0 | 1;
+    const previousMode = (mem.read8(thread + PREVIOUS_MODE) & 1) as 0 | 1;
     const argBase = (cpu.regs[ESP] + 4) | 0;
     const args: number[] = [];
     for (let i = 0; i < service.argc; i++) args.push(mem.read32(argBase + 4 * i) >>> 0);
     const trapFrame = cpu.regs[EBP] >>> 0;
-    k.emit({ kind: 'syscall-enter', number: service.number, name: service.name, args, previousMode, path: this.entryPath(trapFrame, previousMode) });
+    if (k.trace) k.emit({ kind: 'syscall-enter', number: service.number, name: service.name, args, previousMode, path: this.entryPath(trapFrame, previousMode) });
     const body = this.bodies.get(service.number);
     let status: number;
     if (!body) status = STATUS_NOT_IMPLEMENTED;
@@ -90,7 +92,7 @@ export class ServiceDispatcher {
       }
     }
     cpu.regs[EAX] = status | 0;
-    k.emit({ kind: 'syscall-exit', number: service.number, name: service.name, status, statusName: statusName(status), implemented: !!body });
+    if (k.trace) k.emit({ kind: 'syscall-exit', number: service.number, name: service.name, status, statusName: statusName(status), implemented: !!body });
   }
 
   /** Sysenter entries have KiFastSystemCallRet as the frame's EIP (KiFastCallEntry put it
