@@ -28,47 +28,56 @@ const WRITABLE_MODE = 0o644;
  * entries go inside it, a single file goes into it under its own name.
  */
 export function exportToHost(disk: VirtualDisk, node: NodeInfo, hostDir: string, options: ExportOptions = {}): TransferReport {
-  const report: TransferReport = { files: 0, directories: 0, bytes: 0, skipped: [] };
+  const exporter = new Exporter(disk, options);
   makeHostDirectory(hostDir);
   disk.snapshot(() => {
-    if (node.isDirectory) exportEntries(disk, node, hostDir, options, report);
-    else exportFile(disk, node, join(hostDir, node.name), options, report);
+    if (node.isDirectory) exporter.folder(node, hostDir);
+    else exporter.file(node, join(hostDir, node.name));
   });
-  return report;
+  return exporter.report;
 }
 
-function exportEntries(disk: VirtualDisk, dir: NodeInfo, hostDir: string, options: ExportOptions, report: TransferReport): void {
-  for (const entry of unwrap(disk.list(dir.id))) {
-    const hostPath = join(hostDir, entry.name);
-    if (entry.isDirectory) {
+/** One export: the disk, the options, and the report it fills in as it walks the disk's tree. */
+class Exporter {
+  readonly report: TransferReport = { files: 0, directories: 0, bytes: 0, skipped: [] };
+
+  constructor(private readonly disk: VirtualDisk, private readonly options: ExportOptions) {}
+
+  /** The entries of disk directory `dir`, into host folder `hostDir`. */
+  folder(dir: NodeInfo, hostDir: string): void {
+    for (const entry of unwrap(this.disk.list(dir.id))) {
+      const hostPath = join(hostDir, entry.name);
+      if (!entry.isDirectory) {
+        this.file(entry, hostPath);
+        continue;
+      }
       makeHostDirectory(hostPath);
-      report.directories++;
-      exportEntries(disk, entry, hostPath, options, report);
+      this.report.directories++;
+      this.folder(entry, hostPath);
       setHostTimes(hostPath, entry);   // last: writing the entries changed the folder's times
-    } else {
-      exportFile(disk, entry, hostPath, options, report);
     }
   }
-}
 
-function exportFile(disk: VirtualDisk, file: NodeInfo, hostPath: string, options: ExportOptions, report: TransferReport): void {
-  if (existsSync(hostPath)) {
-    if (!options.overwrite) throw new Error(`'${hostPath}' already exists (--force overwrites)`);
-    chmodSync(hostPath, WRITABLE_MODE);   // it may be a read-only file from an earlier export
-  }
-  const fd = openSync(hostPath, 'w');
-  try {
-    for (let offset = 0; offset < file.endOfFile; offset += CHUNK_SIZE) {
-      const bytes = unwrap(disk.read(file.id, offset, CHUNK_SIZE));
-      writeSync(fd, bytes, 0, bytes.length, offset);
+  /** Streams one file out a chunk at a time: a large file is never in memory whole. */
+  file(file: NodeInfo, hostPath: string): void {
+    if (existsSync(hostPath)) {
+      if (!this.options.overwrite) throw new Error(`'${hostPath}' already exists (--force overwrites)`);
+      chmodSync(hostPath, WRITABLE_MODE);   // it may be a read-only file from an earlier export
     }
-  } finally {
-    closeSync(fd);
+    const fd = openSync(hostPath, 'w');
+    try {
+      for (let offset = 0; offset < file.endOfFile; offset += CHUNK_SIZE) {
+        const bytes = unwrap(this.disk.read(file.id, offset, CHUNK_SIZE));
+        writeSync(fd, bytes, 0, bytes.length, offset);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    if (file.attributes & FILE_ATTRIBUTE_READONLY) chmodSync(hostPath, READ_ONLY_MODE);
+    setHostTimes(hostPath, file);
+    this.report.files++;
+    this.report.bytes += file.endOfFile;
   }
-  if (file.attributes & FILE_ATTRIBUTE_READONLY) chmodSync(hostPath, READ_ONLY_MODE);
-  setHostTimes(hostPath, file);
-  report.files++;
-  report.bytes += file.endOfFile;
 }
 
 function makeHostDirectory(path: string): void {

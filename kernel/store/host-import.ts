@@ -38,64 +38,69 @@ const OWNER_WRITE = 0o200;
  * a single file becomes an entry of `target`.
  */
 export function importFromHost(disk: VirtualDisk, hostPath: string, target: NodeId, options: ImportOptions = {}): TransferReport {
-  const report: TransferReport = { files: 0, directories: 0, bytes: 0, skipped: [] };
-  const stats = statSync(hostPath, { bigint: true });
+  const importer = new Importer(disk, options);
+  const isFolder = statSync(hostPath).isDirectory();
   disk.transaction(() => {
-    if (stats.isDirectory()) importEntries(disk, hostPath, target, options, report);
-    else importEntry(disk, hostPath, basename(hostPath), target, new Set(), options, report);
+    if (isFolder) importer.folder(hostPath, target);
+    else importer.entry(hostPath, basename(hostPath), target, new Set());
   });
-  return report;
+  return importer.report;
 }
 
-function importEntries(disk: VirtualDisk, hostDir: string, dir: NodeId, options: ImportOptions, report: TransferReport): void {
-  const seen = new Set<string>();
-  // Sorted so that an import is the same sequence of operations on every host.
-  for (const name of readdirSync(hostDir).sort()) importEntry(disk, join(hostDir, name), name, dir, seen, options, report);
-}
+/** One import: the disk, the options, and the report it fills in as it walks the host tree. */
+class Importer {
+  readonly report: TransferReport = { files: 0, directories: 0, bytes: 0, skipped: [] };
 
-function importEntry(
-  disk: VirtualDisk, hostPath: string, name: string, dir: NodeId, seen: Set<string>, options: ImportOptions, report: TransferReport,
-): void {
-  const stats = lstatSync(hostPath, { bigint: true });   // lstat: a symbolic link is not followed
-  const kind = kindOf(stats);
-  if (kind !== 'file' && kind !== 'directory') return skip(report, hostPath, `a ${kind}, not a file or folder`);
-  const valid = checkName(name);
-  if (!valid.ok) return skip(report, hostPath, `not a valid NT file name: ${valid.message}`);
-  const key = nameKey(name);
-  if (seen.has(key)) throw new Error(`'${hostPath}': another name in that folder differs from it only in case`);
-  seen.add(key);
-  const existing = disk.lookupChild(dir, name);
-  if (kind === 'directory') importDirectory(disk, hostPath, name, dir, existing.ok ? existing.value : undefined, stats, options, report);
-  else importFile(disk, hostPath, name, dir, existing.ok ? existing.value : undefined, stats, options, report);
-}
+  constructor(private readonly disk: VirtualDisk, private readonly options: ImportOptions) {}
 
-function importDirectory(
-  disk: VirtualDisk, hostPath: string, name: string, dir: NodeId, existing: NodeInfo | undefined,
-  stats: BigIntStats, options: ImportOptions, report: TransferReport,
-): void {
-  if (existing && !existing.isDirectory) throw new Error(`'${hostPath}': a file named '${existing.name}' is already on the disk`);
-  const node = existing ?? unwrap(disk.create(dir, name, { directory: true }));
-  if (!existing) report.directories++;
-  importEntries(disk, hostPath, node.id, options, report);
-  setTimes(disk, node.id, stats);   // last: creating the entries touched the directory's times
-}
-
-function importFile(
-  disk: VirtualDisk, hostPath: string, name: string, dir: NodeId, existing: NodeInfo | undefined,
-  stats: BigIntStats, options: ImportOptions, report: TransferReport,
-): void {
-  if (existing?.isDirectory) throw new Error(`'${hostPath}': a directory named '${existing.name}' is already on the disk`);
-  if (existing && !options.replace) throw new Error(`'${hostPath}': '${existing.name}' is already on the disk (--replace overwrites)`);
-  const node = existing ?? unwrap(disk.create(dir, name));
-  if (existing) {
-    unwrap(disk.setAttributes(node.id, 0));       // a read-only file on the disk may be replaced by import
-    unwrap(disk.setEndOfFile(node.id, 0));
+  /** The entries of host folder `hostDir`, into disk directory `dir`. */
+  folder(hostDir: string, dir: NodeId): void {
+    const seen = new Set<string>();   // name keys already imported here: catches "a.txt" beside "A.TXT"
+    // Sorted so that an import is the same sequence of operations on every host.
+    for (const name of readdirSync(hostDir).sort()) this.entry(join(hostDir, name), name, dir, seen);
   }
-  report.bytes += copyContents(disk, hostPath, node.id);
-  report.files++;
-  const readOnly = (Number(stats.mode) & OWNER_WRITE) === 0;
-  unwrap(disk.setAttributes(node.id, FILE_ATTRIBUTE_ARCHIVE | (readOnly ? FILE_ATTRIBUTE_READONLY : 0)));
-  setTimes(disk, node.id, stats);
+
+  entry(hostPath: string, name: string, dir: NodeId, seen: Set<string>): void {
+    const stats = lstatSync(hostPath, { bigint: true });   // lstat: a symbolic link is not followed
+    const kind = kindOf(stats);
+    if (kind !== 'file' && kind !== 'directory') return this.skip(hostPath, `a ${kind}, not a file or folder`);
+    const valid = checkName(name);
+    if (!valid.ok) return this.skip(hostPath, `not a valid NT file name: ${valid.message}`);
+    const key = nameKey(name);
+    if (seen.has(key)) throw new Error(`'${hostPath}': another name in that folder differs from it only in case`);
+    seen.add(key);
+    const found = this.disk.lookupChild(dir, name);
+    const existing = found.ok ? found.value : undefined;
+    if (kind === 'directory') this.directory(hostPath, name, dir, existing, stats);
+    else this.file(hostPath, name, dir, existing, stats);
+  }
+
+  private directory(hostPath: string, name: string, dir: NodeId, existing: NodeInfo | undefined, stats: BigIntStats): void {
+    if (existing && !existing.isDirectory) throw new Error(`'${hostPath}': a file named '${existing.name}' is already on the disk`);
+    const node = existing ?? unwrap(this.disk.create(dir, name, { directory: true }));
+    if (!existing) this.report.directories++;
+    this.folder(hostPath, node.id);
+    setTimes(this.disk, node.id, stats);   // last: creating the entries touched the directory's times
+  }
+
+  private file(hostPath: string, name: string, dir: NodeId, existing: NodeInfo | undefined, stats: BigIntStats): void {
+    if (existing?.isDirectory) throw new Error(`'${hostPath}': a directory named '${existing.name}' is already on the disk`);
+    if (existing && !this.options.replace) throw new Error(`'${hostPath}': '${existing.name}' is already on the disk (--replace overwrites)`);
+    const node = existing ?? unwrap(this.disk.create(dir, name));
+    if (existing) {
+      unwrap(this.disk.setAttributes(node.id, 0));       // a read-only file on the disk may be replaced by import
+      unwrap(this.disk.setEndOfFile(node.id, 0));
+    }
+    this.report.bytes += copyContents(this.disk, hostPath, node.id);
+    this.report.files++;
+    const readOnly = (Number(stats.mode) & OWNER_WRITE) === 0;
+    unwrap(this.disk.setAttributes(node.id, FILE_ATTRIBUTE_ARCHIVE | (readOnly ? FILE_ATTRIBUTE_READONLY : 0)));
+    setTimes(this.disk, node.id, stats);
+  }
+
+  private skip(path: string, reason: string): void {
+    this.report.skipped.push({ path, reason });
+  }
 }
 
 /** Streams the host file onto the disk a chunk at a time: a large file is never in memory whole. */
@@ -132,8 +137,4 @@ function kindOf(stats: BigIntStats): string {
   if (stats.isDirectory()) return 'directory';
   if (stats.isSymbolicLink()) return 'symbolic link';
   return 'special file';
-}
-
-function skip(report: TransferReport, path: string, reason: string): void {
-  report.skipped.push({ path, reason });
 }
