@@ -1,6 +1,7 @@
 // `ntlab disk …`: looking at and moving files in and out of a virtual disk from the host.
 // kernel/cli.ts dispatches here. Tools use the host clock for the times they stamp; the
 // machine, which must be deterministic, never goes through this file.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FILE_ATTRIBUTE_DIRECTORY } from './attributes.ts';
 import { createDefaultDisk, defaultDiskInMemory } from './default-disk.ts';
@@ -89,16 +90,22 @@ function parseOptions(args: string[], strings: string[], flags: string[]): { pos
   }
 }
 
-function positional(positionals: string[], what: string, max = 1): string | undefined {
+/** At most `max` positional arguments. */
+function atMost(positionals: string[], max: number): void {
   if (positionals.length > max) throw new UsageError(`unexpected argument '${positionals[max]}'`);
-  if (what && positionals.length === 0) throw new UsageError(`${what} is missing`);
+}
+
+/** The one positional argument a command needs, called `name` in the usage (FILE, HOSTDIR). */
+function required(positionals: string[], name: string): string {
+  atMost(positionals, 1);
+  if (positionals.length === 0) throw new UsageError(`${name} is missing`);
   return positionals[0];
 }
 
 // ---- Subcommands ---------------------------------------------------------------------
 
 function newCommand(positionals: string[], options: Options, io: CommandIo): number {
-  const file = positional(positionals, 'FILE')!;
+  const file = required(positionals, 'FILE');
   const size = options.size === undefined ? undefined : Number(options.size);
   if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new UsageError(`--size takes a whole number of MiB, not '${options.size}'`);
   createDefaultDisk(file, size === undefined ? undefined : size * BYTES_PER_MIB);
@@ -107,7 +114,8 @@ function newCommand(positionals: string[], options: Options, io: CommandIo): num
 }
 
 function lsCommand(positionals: string[], options: Options, io: CommandIo): number {
-  const path = positional(positionals, '') ?? '';
+  atMost(positionals, 1);
+  const path = positionals[0] ?? '';
   return withDisk(options, false, disk => {
     const { volume, node, shown } = resolve(disk, path);
     io.stdout(formatListing(volume, shown, node.isDirectory ? unwrap(disk.list(node.id)) : [node]));
@@ -116,8 +124,9 @@ function lsCommand(positionals: string[], options: Options, io: CommandIo): numb
 }
 
 function importCommand(positionals: string[], options: Options, io: CommandIo): number {
-  const hostDir = positional(positionals, 'HOSTDIR')!;
+  const hostDir = required(positionals, 'HOSTDIR');
   if (options.disk === undefined) throw new UsageError('import needs --disk FILE (a default disk is not kept)');
+  if (!existsSync(hostDir)) throw new Error(`no host file or folder '${hostDir}'`);
   return withDisk(options, true, disk => {
     const report = disk.transaction(() => {
       const { node, shown } = resolve(disk, String(options.to ?? ''), { makeDirectories: true });
@@ -131,7 +140,7 @@ function importCommand(positionals: string[], options: Options, io: CommandIo): 
 }
 
 function exportCommand(positionals: string[], options: Options, io: CommandIo): number {
-  const hostDir = positional(positionals, 'HOSTDIR')!;
+  const hostDir = required(positionals, 'HOSTDIR');
   return withDisk(options, false, disk => {
     const { node, shown } = resolve(disk, String(options.from ?? ''));
     const report = exportToHost(disk, node, hostDir, { overwrite: options.force === true });
@@ -141,7 +150,7 @@ function exportCommand(positionals: string[], options: Options, io: CommandIo): 
 }
 
 function checkCommand(positionals: string[], options: Options, io: CommandIo): number {
-  positional(positionals, '', 0);
+  atMost(positionals, 0);
   if (options.disk === undefined) throw new UsageError('check needs --disk FILE');
   return withDisk(options, false, disk => {
     const problems = disk.verify();
