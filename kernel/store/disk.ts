@@ -87,10 +87,14 @@ export class VirtualDisk {
 
   /**
    * Makes everything written so far durable against power loss (NtFlushBuffersFile):
-   * a checkpoint fsyncs the WAL, copies it into the database and fsyncs that.
+   * a full checkpoint fsyncs the WAL, copies it into the database file and fsyncs that.
+   * Returns false if it could not finish because another connection is still reading an
+   * older snapshot (after waiting BUSY_TIMEOUT_MS); the writes are then safe from a
+   * process crash as always, but not yet from power loss: call again.
    */
-  flush(): void {
-    this.db.pragma('wal_checkpoint(FULL)');
+  flush(): boolean {
+    const [result] = this.db.pragma('wal_checkpoint(FULL)') as { busy: number }[];
+    return result.busy === 0;
   }
 
   /**

@@ -116,7 +116,7 @@ test('flush() moves every commit into the database file itself (a copy without t
   const v = unwrap(disk.createVolume({ drive: 'C' }));
   const f = unwrap(disk.create(v.root, 'F'));
   unwrap(disk.write(f.id, 0, pattern(100_000, 3)));
-  disk.flush();
+  assert.equal(disk.flush(), true);
   const copy = join(dir, 'copy.disk');
   writeFileSync(copy, readFileSync(file));          // the main file only: no -wal, no -shm
   const opened = VirtualDisk.open(copy, { clock });
@@ -153,4 +153,22 @@ test('a second connection sees committed writes; a snapshot keeps its view while
   assert.equal(unwrap(viewer.read(f.id, 0, 100)).toString(), 'first, second');
   viewer.close();
   machine.close();
+}));
+
+test('flush() says so when a reader holding an older snapshot keeps it from finishing', () => withTempDir(dir => {
+  const file = join(dir, 'd.disk');
+  const disk = VirtualDisk.open(file, { clock, create: true });
+  const v = unwrap(disk.createVolume({ drive: 'C' }));
+  const reader = new Database(file);
+  reader.pragma('busy_timeout = 0');
+  const rows = reader.prepare('SELECT * FROM node').iterate();
+  rows.next();                                        // a read transaction stays open on the old snapshot
+  unwrap(disk.create(v.root, 'NEW'));
+  const db = (disk as unknown as { db: Database.Database }).db;
+  db.pragma('busy_timeout = 10');                     // do not wait the full default in a test
+  assert.equal(disk.flush(), false);
+  rows.return!();
+  assert.equal(disk.flush(), true);
+  reader.close();
+  disk.close();
 }));
