@@ -11,6 +11,7 @@ import * as constants from './ke/constants.ts';
 import * as bugcheck from './ke/bugcheck.ts';
 import * as hostcall from './ke/hostcall.ts';
 import * as status from './ex/status.ts';
+import * as pic from './hal/pic.ts';
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).toUpperCase();
 
@@ -70,6 +71,7 @@ export function ks386(): string {
     constantsText('bug-check codes (kernel/nt/ke/bugcheck.ts)', bugcheck),
     constantsText('host calls (kernel/nt/ke/hostcall.ts)', hostcall),
     constantsText('NTSTATUS (kernel/nt/ex/status.ts)', status),
+    constantsText('interrupt controller (kernel/nt/hal/pic.ts)', pic),
     '%endif',
   ].join('\n');
   return cached;

@@ -14,6 +14,7 @@ import { KPCR, KTHREAD } from './layouts.ts';
 import { KIP0PCRADDRESS, PHYS_PCR } from './memmap.ts';
 import type { StructView } from './struct.ts';
 import type { Process } from './ps/process.ts';
+import type { Hal } from './hal/hal.ts';
 
 const CURRENT_THREAD = KPCR.path('PrcbData.CurrentThread');
 
@@ -60,6 +61,8 @@ export class Kernel {
   /** Host-side list of processes (a cache over the EPROCESSes in guest memory). */
   readonly processes: Process[] = [];
   stopCause: StopCause | null = null;
+  /** The interrupt controller and the timer (set by the HAL at boot). */
+  hal: Hal | null = null;
 
   constructor(p: KernelParts) {
     this.cpu = p.cpu;

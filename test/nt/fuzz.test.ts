@@ -27,7 +27,7 @@ function seeds(seed: number): number[] {
 
 const by = new Map(nativeServices().map(s => [s.name, s.number]));
 /** Services that would end the test rather than test the kernel. */
-const SKIP = [by.get('NtTerminateProcess')!, by.get('NtContinue')!];
+const SKIP = [by.get('NtTerminateProcess')!, by.get('NtTerminateThread')!, by.get('NtContinue')!];
 
 const FUZZER = (n: number, seed: number) => imports('NtTerminateProcess') + `
 section .data

@@ -21,7 +21,9 @@ import { USER_CS, USER_DS, TEB_SELECTOR } from './selectors.ts';
 import { insertTailList, isListEmpty } from '../rtl/list.ts';
 import { AccessViolation } from '../mm/virtual.ts';
 import { terminateProcess } from '../ps/terminate.ts';
-import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_ACCESS_VIOLATION } from '../ex/status.ts';
+import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_ACCESS_VIOLATION, STATUS_USER_APC } from '../ex/status.ts';
+import { lookupHandle } from '../ob/bootstrap.ts';
+import { isWaitingAlertably, unwaitThread } from './scheduler.ts';
 
 const userListHead = (k: Kernel, thread: number) => KTHREAD.at(k.vm, thread).addressOf(`ApcState.ApcListHead[${UserMode}]`);
 
@@ -97,17 +99,31 @@ function initializeUserApc(k: Kernel, trapFrame: number, args: number[]): void {
   f.set('Eip', k.vm.read32(k.sym('KeUserApcDispatcher')) >>> 0);
 }
 
-/** NtQueueApcThread(ThreadHandle, ApcRoutine, ApcContext, Argument1, Argument2). Only the
- *  current thread can be named until threads have handles. */
+export function userApcQueued(k: Kernel, thread: number): boolean {
+  return !isListEmpty(k.vm, userListHead(k, thread));
+}
+
+/** NtQueueApcThread(ThreadHandle, ApcRoutine, ApcContext, Argument1, Argument2). A thread in
+ *  an alertable wait wakes with STATUS_USER_APC and runs the APC on its way out. */
 export const NtQueueApcThread: ServiceBody = ({ kernel, thread, args: [handle, routine, context, arg1, arg2] }) => {
-  if (handle !== NtCurrentThread) return STATUS_INVALID_HANDLE;
-  queueUserApc(kernel, thread, routine, context, arg1, arg2);
+  const target = handle === NtCurrentThread ? thread : threadOfHandle(kernel, handle);
+  if (!target) return STATUS_INVALID_HANDLE;
+  queueUserApc(kernel, target, routine, context, arg1, arg2);
+  if (isWaitingAlertably(kernel, target)) {
+    KTHREAD.at(kernel.vm, target).set('ApcState.UserApcPending', 1);
+    unwaitThread(kernel, target, STATUS_USER_APC);
+  }
   return STATUS_SUCCESS;
 };
 
+function threadOfHandle(k: Kernel, handle: number): number {
+  const o = lookupHandle(k.currentProcess(), handle);
+  return o?.kind === 'thread' ? o.ethread : 0;
+}
+
 /** NtTestAlert(): user APCs queued? Then deliver them on the way out. */
 export const NtTestAlert: ServiceBody = ({ kernel, thread }) => {
-  if (!isListEmpty(kernel.vm, userListHead(kernel, thread))) KTHREAD.at(kernel.vm, thread).set('ApcState.UserApcPending', 1);
+  if (userApcQueued(kernel, thread)) KTHREAD.at(kernel.vm, thread).set('ApcState.UserApcPending', 1);
   return STATUS_SUCCESS;
 };
 

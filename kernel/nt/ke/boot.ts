@@ -2,7 +2,8 @@
 // a few milliseconds. It loads the kernel image, builds the page tables, the GDT (NT's
 // selectors), the TSS, the IDT the way KeInitExceptions fills it, the KPCR and
 // KUSER_SHARED_DATA, points the sysenter MSRs at KiFastCallEntry, connects the host-call
-// port, and loads the demo win32k table with KeAddSystemServiceTable.
+// port, makes the idle thread, loads the demo win32k table with KeAddSystemServiceTable,
+// and lets the HAL start the clock.
 import type { Cpu } from '../../cpu/cpu.ts';
 import { CR0_PG, CR0_WP, CR4_PSE, PAGE_SIZE, CS, SS, DS, ES, FS, GS } from '../../cpu/types.ts';
 import { loadSegment } from '../../cpu/segments.ts';
@@ -29,6 +30,10 @@ import { nativeServices, win32kServices } from './sysfuncs.ts';
 import { registerTrapHandlers } from './trap.ts';
 import { registerKeBugCheckEx } from './bugcheck-host.ts';
 import { registerApcDelivery } from './apc.ts';
+import { registerScheduler } from './scheduler.ts';
+import { createIdleThread } from './idle.ts';
+import { halInitSystem } from '../hal/hal.ts';
+import { CLOCK_VECTOR } from '../hal/pic.ts';
 import { KeAddSystemServiceTable } from './servicetables.ts';
 import { NATIVE_BODIES } from '../bodies.ts';
 import { WIN32K_BODIES } from '../win32k/services.ts';
@@ -65,7 +70,10 @@ export function bootKernel(cpu: Cpu, parts: Omit<KernelParts, 'cpu' | 'pages' | 
   registerTrapHandlers(k);
   registerKeBugCheckEx(k);
   registerApcDelivery(k);
+  registerScheduler(k);
+  createIdleThread(k);
   loadWin32k(k, services);
+  k.hal = halInitSystem(cpu);
   return { kernel: k, services };
 }
 
@@ -139,6 +147,7 @@ function initializeIdt(k: Kernel): void {
   setGate(k, VECTOR_RAISE_ASSERTION, k.sym('KiRaiseAssertion'), user);
   setGate(k, VECTOR_DEBUG_SERVICE, k.sym('KiDebugService'), user);
   setGate(k, VECTOR_SYSTEM_SERVICE, k.sym('KiSystemService'), user);
+  setGate(k, CLOCK_VECTOR, k.sym('HalpClockInterrupt'), G.GATE_INTERRUPT);
 }
 
 /** lgdt, lidt, ltr and the segment registers, as the loader leaves them. */

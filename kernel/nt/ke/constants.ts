@@ -40,7 +40,18 @@ export const NtCurrentProcess = 0xFFFFFFFF;
 export const NtCurrentThread = 0xFFFFFFFE;
 
 /** KTHREAD.State values. */
+export const THREAD_STATE_INITIALIZED = 0;
+export const THREAD_STATE_READY = 1;
 export const THREAD_STATE_RUNNING = 2;
+export const THREAD_STATE_TERMINATED = 4;
+export const THREAD_STATE_WAITING = 5;
+/** Thread priorities 0..31 (0 is the idle thread's). */
+export const MAXIMUM_PRIORITY = 32;
+/** Quantum units one clock tick takes from the running thread (NT's CLOCK_QUANTUM_DECREMENT). */
+export const CLOCK_QUANTUM_DECREMENT = 3;
+/** KTHREAD.WaitReason for NtDelayExecution, and for a wait on an object. */
+export const WAIT_REASON_DELAY_EXECUTION = 4;
+export const WAIT_REASON_EXECUTIVE = 0;
 
 /** CONTEXT.ContextFlags: i386, control + integer + segment registers. */
 export const CONTEXT_FULL = 0x00010007;

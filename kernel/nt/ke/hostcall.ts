@@ -29,6 +29,13 @@ export const HC_KI_UNEXPECTED_INTERRUPT = 0x10004;
 export const HC_KI_TRACE_IRQL = 0x10005;
 /** int 0x2A: KiGetTickCount. */
 export const HC_KI_GET_TICK_COUNT = 0x10006;
+/** The clock interrupt's KeUpdateSystemTime (frame in EBP): time, timers, quantum end. */
+export const HC_KE_UPDATE_SYSTEM_TIME = 0x10007;
+/** KiDispatchInterrupt's host half: drain the DPC queue, decide the next thread (EAX =
+ *  the KTHREAD to switch to, or 0). */
+export const HC_KI_DISPATCH_INTERRUPT = 0x10008;
+/** SwapContext tells the trace (EDI old thread, ESI new thread). */
+export const HC_KI_TRACE_SWAP = 0x10009;
 
 export type HostCallHandler = () => void;
 

@@ -27,7 +27,7 @@ export function startProgram(k: Kernel, imageName: string, bytes: Uint8Array, co
   k.vm.write32(k.sym('KeUserApcDispatcher'), ntdll.exports.get('KiUserApcDispatcher')!);
 
   const start = findModule(p, 'kernel32.dll')?.exports.get('BaseProcessStartThunk');
-  const thread = createThread(k, p, start ?? exe.entry, exe.entry);
+  const thread = createThread(k, p, { eip: start ?? exe.entry, regs: { Eax: exe.entry } });
   startThread(k, thread);
   return { process: p, thread };
 }

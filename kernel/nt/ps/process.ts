@@ -10,6 +10,7 @@ import { PAGE_SIZE } from '../../cpu/types.ts';
 import { initializeListHead } from '../rtl/list.ts';
 import { CONSOLE_INPUT_HANDLE, CONSOLE_OUTPUT_HANDLE, CONSOLE_ERROR_HANDLE } from '../io/console.ts';
 import type { LoadedModule } from './loader.ts';
+import type { BootstrapObject } from '../ob/bootstrap.ts';
 
 /** DISPATCHER_HEADER.Type of a process object. */
 export const ProcessObject = 3;
@@ -32,8 +33,10 @@ export interface Process {
   vm: VirtualMemory;
   peb: number;
   modules: LoadedModule[];
-  /** Bootstrap console handles (until the object manager's handle table exists). */
-  consoleHandles: Map<number, 'input' | 'output'>;
+  /** The bootstrap handle table (ob/bootstrap.ts), until the object manager's exists. */
+  handles: Map<number, BootstrapObject>;
+  /** Its threads (ETHREAD addresses; a cache of KPROCESS.ThreadListHead). */
+  threads: number[];
   exitStatus: number | null;
 }
 
@@ -78,7 +81,12 @@ export function createProcess(k: Kernel, imageName: string, commandLine: string)
 
   const proc: Process = {
     eprocess, pid, name: shortName, pd, vm, peb: MM_PEB_VA, modules: [],
-    consoleHandles: new Map([[CONSOLE_INPUT_HANDLE, 'input'], [CONSOLE_OUTPUT_HANDLE, 'output'], [CONSOLE_ERROR_HANDLE, 'output']]),
+    handles: new Map<number, BootstrapObject>([
+      [CONSOLE_INPUT_HANDLE, { kind: 'console', direction: 'input' }],
+      [CONSOLE_OUTPUT_HANDLE, { kind: 'console', direction: 'output' }],
+      [CONSOLE_ERROR_HANDLE, { kind: 'console', direction: 'output' }],
+    ]),
+    threads: [],
     exitStatus: null,
   };
   k.processes.push(proc);

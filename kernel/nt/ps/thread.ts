@@ -34,33 +34,45 @@ export interface Thread {
   initialFrame: number;
 }
 
+/** Where a new thread starts in user mode: its registers (a CONTEXT's worth; unnamed ones
+ *  are 0) and its stack. Without `stack`, the process's initial stack is mapped for it. */
+export interface ThreadStart {
+  eip: number;
+  regs?: Partial<Record<'Eax' | 'Ebx' | 'Ecx' | 'Edx' | 'Esi' | 'Edi' | 'Ebp', number>>;
+  esp?: number;
+  stack?: { base: number; limit: number };
+}
+
 let nextTid = 0x10;
 
-/**
- * A thread of `p` that will start in user mode at `startEip` with EAX = `eax` (NT's
- * convention for BaseProcessStartThunk: EAX = the program's entry point).
- */
-export function createThread(k: Kernel, p: Process, startEip: number, eax: number): Thread {
+/** A thread of `p` that will start in user mode as `start` says (for the first thread of a
+ *  program: kernel32!BaseProcessStartThunk with EAX = the entry point, as NT does it). */
+export function createThread(k: Kernel, p: Process, start: ThreadStart): Thread {
   const ethread = k.pool.allocate(ETHREAD.size);
   const stackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
   const stackBottom = kseg0(k.pages.allocContiguous(stackPages));
   const initialStack = stackBottom + KERNEL_STACK_SIZE;
   const tid = nextTid; nextTid += 4;
 
-  // The user stack (committed part) and the TEB.
-  mapFreshPages(k.cpu.mem, k.pages, p.pd, USER_STACK_TOP - USER_STACK_COMMIT, USER_STACK_COMMIT, PAGE_USER_RW);
-  const teb = MM_FIRST_TEB_VA;
+  // The user stack (committed part) unless the creator brought one, and the TEB (TEBs
+  // grow down from MM_FIRST_TEB_VA).
+  let stack = start.stack;
+  if (!stack) {
+    mapFreshPages(k.cpu.mem, k.pages, p.pd, USER_STACK_TOP - USER_STACK_COMMIT, USER_STACK_COMMIT, PAGE_USER_RW);
+    stack = { base: USER_STACK_TOP, limit: USER_STACK_TOP - USER_STACK_COMMIT };
+  }
+  const teb = MM_FIRST_TEB_VA - p.threads.length * PAGE_SIZE;
   mapFreshPages(k.cpu.mem, k.pages, p.pd, teb, PAGE_SIZE, PAGE_USER_RW);
   const t = TEB.at(p.vm, teb);
   t.set('NtTib.ExceptionList', EXCEPTION_CHAIN_END);
-  t.set('NtTib.StackBase', USER_STACK_TOP);
-  t.set('NtTib.StackLimit', USER_STACK_TOP - USER_STACK_COMMIT);
+  t.set('NtTib.StackBase', stack.base);
+  t.set('NtTib.StackLimit', stack.limit);
   t.set('NtTib.Self', teb);
   t.set('ClientId.UniqueProcess', p.pid);
   t.set('ClientId.UniqueThread', tid);
   t.set('ProcessEnvironmentBlock', p.peb);
   t.set('CurrentLocale', LANG_EN_US);
-  t.set('DeallocationStack', USER_STACK_TOP - USER_STACK_COMMIT);
+  t.set('DeallocationStack', stack.limit);
 
   const th = KTHREAD.at(k.vm, ethread);
   th.set('Header.Type', ThreadObject);
@@ -90,30 +102,36 @@ export function createThread(k: Kernel, p: Process, startEip: number, eax: numbe
   et.set('Cid.UniqueProcess', p.pid);
   et.set('Cid.UniqueThread', tid);
   et.set('ThreadsProcess', p.eprocess);
-  et.set('StartAddress', startEip);
+  et.set('StartAddress', start.eip);
 
-  const initialFrame = buildInitialTrapFrame(k, initialStack, startEip, eax);
-  th.set('KernelStack', initialFrame);
+  const initialFrame = buildInitialTrapFrame(k, initialStack, start, start.esp ?? stack.base);
+  // Below the frame, what SwapContext pops when it switches to the thread the first time:
+  // the exception list and a return address into KiThreadStartup.
+  const switchFrame = initialFrame - 2 * 4;
+  k.vm.write32(switchFrame, EXCEPTION_CHAIN_END);
+  k.vm.write32(switchFrame + 4, k.sym('KiThreadStartup'));
+  th.set('KernelStack', switchFrame);
+  p.threads.push(ethread);
   return { ethread, process: p, teb, initialStack, initialFrame };
 }
 
 /** The KTRAP_FRAME KiServiceExit pops to enter user mode for the first time, at the top of
  *  the kernel stack below the floating-point save area (where a ring-3 interrupt would
  *  build it). */
-function buildInitialTrapFrame(k: Kernel, initialStack: number, eip: number, eax: number): number {
+function buildInitialTrapFrame(k: Kernel, initialStack: number, start: ThreadStart, esp: number): number {
   const at = initialStack - NPX_FRAME_LENGTH - KTRAP_FRAME.size;
   const f = KTRAP_FRAME.at(k.vm, at);
   for (const field of KTRAP_FRAME.fields) f.set(field.name as never, 0);
-  f.set('Eip', eip);
-  f.set('DbgEip', eip);
+  for (const [r, v] of Object.entries(start.regs ?? {})) f.set(r as 'Eax', v);
+  f.set('Eip', start.eip);
+  f.set('DbgEip', start.eip);
   f.set('SegCs', USER_CS);
   f.set('EFlags', EFLAGS_INTERRUPT_MASK | EFLAGS_RESERVED_ONE);
-  f.set('HardwareEsp', USER_STACK_TOP);
+  f.set('HardwareEsp', esp);
   f.set('HardwareSegSs', USER_DS);
   f.set('SegDs', USER_DS);
   f.set('SegEs', USER_DS);
   f.set('SegFs', TEB_SELECTOR);
-  f.set('Eax', eax);
   f.set('ExceptionList', EXCEPTION_CHAIN_END);
   f.set('PreviousPreviousMode', UserMode);
   return at;

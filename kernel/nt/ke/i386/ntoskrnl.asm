@@ -8,6 +8,8 @@ org KERNEL_IMAGE_BASE               ; defined by image.ts (0x80100000)
 %include "syscall.asm"              ; KiSystemService, KiFastCallEntry, KiServiceExit
 %include "trap.asm"                 ; KiTrap00..KiTrap13, int 0x2A-0x2D, unexpected interrupts
 %include "irql.asm"                 ; KfRaiseIrql, KfLowerIrql, KiDeliverApc, KeBugCheckEx
+%include "clock.asm"                ; HalpClockInterrupt
+%include "ctxswap.asm"              ; KiDispatchInterrupt, SwapContext, KiIdleLoop
 %include "services.inc"             ; GENERATED: MainSSDT thunks, MainSSDT, MainSSPT
 %include "descriptors.inc"          ; GENERATED: KeServiceDescriptorTable(Shadow)
 
@@ -21,3 +23,10 @@ KiFastSystemCallDisable:    dd 1
 ; PspLookupSystemDllEntryPoint does).
 global KeUserApcDispatcher
 KeUserApcDispatcher:        dd 0
+
+; The scheduler's ready queues: one list of threads per priority (linked through
+; KTHREAD.WaitListEntry), and a bit per non-empty list. Initialised by the boot code.
+global KiDispatcherReadyListHead, KiReadySummary
+align 8
+KiDispatcherReadyListHead:  times MAXIMUM_PRIORITY * LIST_ENTRY_size db 0
+KiReadySummary:             dd 0

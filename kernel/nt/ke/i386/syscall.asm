@@ -86,6 +86,10 @@ KiSystemServiceCopyArguments:               ; a #PF here is the caller's fault (
     rep movsd
     call eax                                ; the service (stdcall: it pops its arguments)
     mov [ebp + KTRAP_FRAME.Eax], eax        ; the status goes back in the frame's Eax
+    cmp dword [fs:KPCR.IRR], 0              ; did the service ask for a software interrupt (a
+    je KeReturnFromSystemCall               ; thread switch: it waits, yields, or ended)?
+    movzx ecx, byte [fs:KPCR.Irql]          ; then it runs now, as HalRequestSoftwareInterrupt
+    call HalpCheckSoftwareInterrupts        ; would have run it at once
 
 KeReturnFromSystemCall:
     mov esp, ebp
@@ -236,10 +240,23 @@ KiFastCallEntry:
     jmp KiSystemService
 
 ; ---- a new thread --------------------------------------------------------------------------
-; The creator built a KTRAP_FRAME describing the thread's first user-mode instruction and
-; pointed ESP at it: leaving the kernel through KiServiceExit starts the thread.
+; The creator built a KTRAP_FRAME describing the thread's first user-mode instruction, with
+; what SwapContext pops below it; SwapContext's `ret` (or the boot code, for the first
+; thread) lands here with ESP at the frame: leaving through KiServiceExit starts the thread.
 KiThreadStartup:
+    cmp byte [fs:KPCR.Irql], PASSIVE_LEVEL  ; a thread switched to by SwapContext starts at
+    je .go                                  ; DISPATCH_LEVEL; user mode runs at PASSIVE
+    mov ecx, PASSIVE_LEVEL
+    call KfLowerIrql
+.go:
     jmp KiServiceExit
+
+; The idle thread's first instruction (after SwapContext chose it for the first time).
+global KiIdleThreadStartup
+KiIdleThreadStartup:
+    mov ecx, PASSIVE_LEVEL
+    call KfLowerIrql
+    jmp KiIdleLoop
 
 ; NTSTATUS PsConvertToGuiThread(VOID): make the current thread a GUI thread by giving it the
 ; Shadow table. Fails when it already is one or when no win32k table has been added.

@@ -1,0 +1,75 @@
+// NtCreateThread and NtTerminateThread, first slice: threads of the current process, named
+// by bootstrap handles (ob/bootstrap.ts) until the object manager exists.
+import type { ServiceBody } from '../ke/services.ts';
+import type { Kernel } from '../kernel.ts';
+import { CONTEXT, ETHREAD, KTHREAD, CLIENT_ID } from '../layouts.ts';
+import { createThread } from './thread.ts';
+import { createHandle, lookupHandle } from '../ob/bootstrap.ts';
+import { readyThread, unreadyThread, switchAway, threadEnded } from '../ke/scheduler.ts';
+import { terminateProcess } from './terminate.ts';
+import { UserMode } from '../ke/irql.ts';
+import { NtCurrentProcess, NtCurrentThread, THREAD_STATE_READY, THREAD_STATE_TERMINATED } from '../ke/constants.ts';
+import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NOT_IMPLEMENTED } from '../ex/status.ts';
+
+/** INITIAL_TEB: where the creator put the new thread's stack. */
+const INITIAL_TEB_STACK_BASE = 0x8, INITIAL_TEB_STACK_LIMIT = 0xC, INITIAL_TEB_SIZE = 0x14;
+
+/** NtCreateThread(ThreadHandle, DesiredAccess, ObjectAttributes, ProcessHandle, ClientId,
+ *  ThreadContext, InitialTeb, CreateSuspended): the thread starts with ThreadContext's
+ *  registers on the stack InitialTeb describes, and is ready to run at once. */
+export const NtCreateThread: ServiceBody = ({ kernel, mem, previousMode, args }) => {
+  const [handleOut, , , process, clientId, context, initialTeb, suspended] = args;
+  if (process !== NtCurrentProcess) return STATUS_INVALID_HANDLE;
+  if (suspended) return STATUS_NOT_IMPLEMENTED;      // no suspend count yet
+  if (!context || !initialTeb) return STATUS_INVALID_PARAMETER;
+  if (previousMode === UserMode) {
+    mem.probe(handleOut, 4, true);
+    mem.probe(context, CONTEXT.size, false);
+    mem.probe(initialTeb, INITIAL_TEB_SIZE, false);
+    if (clientId) mem.probe(clientId, CLIENT_ID.size, true);
+  }
+  const c = CONTEXT.at(mem, context);
+  const p = kernel.currentProcess()!;
+  const t = createThread(kernel, p, {
+    eip: c.get('Eip'), esp: c.get('Esp'),
+    regs: { Eax: c.get('Eax'), Ebx: c.get('Ebx'), Ecx: c.get('Ecx'), Edx: c.get('Edx'), Esi: c.get('Esi'), Edi: c.get('Edi'), Ebp: c.get('Ebp') },
+    stack: { base: mem.read32(initialTeb + INITIAL_TEB_STACK_BASE) >>> 0, limit: mem.read32(initialTeb + INITIAL_TEB_STACK_LIMIT) >>> 0 },
+  });
+  mem.write32(handleOut, createHandle(p, { kind: 'thread', ethread: t.ethread }));
+  if (clientId) {
+    const cid = ETHREAD.at(kernel.vm, t.ethread);
+    mem.write32(clientId, cid.get('Cid.UniqueProcess'));
+    mem.write32(clientId + 4, cid.get('Cid.UniqueThread'));
+  }
+  readyThread(kernel, t.ethread);
+  return STATUS_SUCCESS;
+};
+
+function liveThreads(k: Kernel): number[] {
+  return (k.currentProcess()?.threads ?? []).filter(t => KTHREAD.at(k.vm, t).get('State') !== THREAD_STATE_TERMINATED);
+}
+
+/** Ends `thread` with `status`; the last thread of a process ends the process. */
+export function terminateThread(k: Kernel, thread: number, status: number): void {
+  if (liveThreads(k).length <= 1) { terminateProcess(k, status); return; }
+  const t = KTHREAD.at(k.vm, thread);
+  const wasReady = t.get('State') === THREAD_STATE_READY;
+  if (wasReady) unreadyThread(k, thread);
+  t.set('State', THREAD_STATE_TERMINATED);
+  t.set('Header.SignalState', 1);
+  ETHREAD.at(k.vm, thread).set('ExitStatus', status);
+  threadEnded(k, thread);
+  if (thread === k.currentThread()) switchAway(k);
+}
+
+/** NtTerminateThread(ThreadHandle, ExitStatus): NULL or NtCurrentThread() is the caller. */
+export const NtTerminateThread: ServiceBody = ({ kernel, thread, args: [handle, status] }) => {
+  let target = thread;
+  if (handle !== 0 && handle !== NtCurrentThread) {
+    const o = lookupHandle(kernel.currentProcess(), handle);
+    if (o?.kind !== 'thread') return STATUS_INVALID_HANDLE;
+    target = o.ethread;
+  }
+  if (KTHREAD.at(kernel.vm, target).get('State') !== THREAD_STATE_TERMINATED) terminateThread(kernel, target, status);
+  return STATUS_SUCCESS;
+};
