@@ -58,5 +58,26 @@ export function runElf(runner: Runner, exe: string, reps = 3): number {
 }
 
 export function available(runner: Runner): boolean {
-  return spawnSync(runner === 'native' ? 'ld' : 'qemu-i386', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (runner === 'native') return hostRunsI386();
+  return spawnSync('qemu-i386', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+let runsI386: boolean | undefined;
+
+/** Whether this kernel executes 32-bit x86 ELF files. Some x86_64 kernels are built
+ *  without IA32 emulation (seen here on Firecracker guests): exec then fails with
+ *  ENOEXEC, and the tests and benchmarks fall back to qemu-i386 as the reference. */
+export function hostRunsI386(): boolean {
+  if (runsI386 !== undefined) return runsI386;
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'ntlab-probe-'));
+    const src = join(dir, 'p.asm'), obj = join(dir, 'p.o'), exe = join(dir, 'p');
+    writeFileSync(src, 'bits 32\nglobal _start\n_start: mov eax, 1\nmov ebx, 42\nint 0x80\n');
+    execFileSync('nasm', ['-f', 'elf32', '-o', obj, src]);
+    execFileSync('ld', ['-m', 'elf_i386', '-o', exe, obj]);
+    runsI386 = spawnSync(exe, [], { stdio: 'ignore' }).status === 42;
+  } catch {
+    runsI386 = false;
+  }
+  return runsI386;
 }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { generate, PENDING_FAMILIES, type Case } from './diff/cases.ts';
-import { build, runNative } from './diff/native.ts';
+import { build, runNative, REFERENCE } from './diff/native.ts';
 import { emulate } from './diff/emulate.ts';
 import { caseInstructions, undefinedFlags, unimplemented, diffRecords } from './diff/compare.ts';
 import { RECORD_BYTES } from './diff/layout.ts';
@@ -20,10 +20,23 @@ import type { Cpu } from '../../kernel/cpu/cpu.ts';
 const SEED = Number(process.env.NTLAB_DIFF_SEED ?? 0x1d1ff);
 const COUNT = Number(process.env.NTLAB_DIFF_CASES ?? 30_000);
 
-interface Outcome { compared: Map<string, number>; skipped: Map<string, number>; failures: string[] }
+interface Outcome { compared: Map<string, number>; skipped: Map<string, number>; failures: string[]; faultsLeftOut: number }
+
+/** With qemu-i386 as the reference (a host kernel without 32-bit support), the cases that
+ *  fault on the emulator are left out: qemu-user loops forever on a store that straddles
+ *  into a read-only page (seen with `mov dword [0x200ffe], imm` and `rep movsd`), so it
+ *  cannot stand in for the hardware there. Faults then rest on the protection tests. */
+function referenceCases(cases: Case[]): Case[] {
+  if (REFERENCE !== 'qemu-i386') return cases;
+  const first = build(cases);
+  const emu = emulate(first.casesBytes, cases, first.entries, () => true);
+  const dv = new DataView(emu.buffer, emu.byteOffset, emu.length);
+  return cases.filter((_, i) => dv.getUint32(i * RECORD_BYTES, true) === 0);
+}
 
 function differential(seed: number, count: number): Outcome {
-  const cases = [...REGRESSIONS, ...generate(seed, count)];
+  const generated = [...REGRESSIONS, ...generate(seed, count)];
+  const cases = referenceCases(generated);
   const b = build(cases);
   const native = runNative(b);
   assert.equal(native.length, cases.length * RECORD_BYTES, 'native driver output size');
@@ -35,7 +48,7 @@ function differential(seed: number, count: number): Outcome {
   const blocks = emulate(b.casesBytes, cases, b.entries, i => !skip[i]);
   const stepped = emulate(b.casesBytes, cases, b.entries, i => !skip[i] && insns[i].length > 1, true);
   const nat = new DataView(native.buffer, native.byteOffset, native.length);
-  const out: Outcome = { compared: new Map(), skipped: new Map(), failures: [] };
+  const out: Outcome = { compared: new Map(), skipped: new Map(), failures: [], faultsLeftOut: generated.length - cases.length };
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   cases.forEach((k: Case, i) => {
     if (skip[i]) return bump(out.skipped, k.family);
@@ -55,9 +68,10 @@ function describe(i: number, k: Case, d: string[]): string {
   return `case ${i} [${k.family}] ${k.lines.join(' ; ')}\n    in: regs ${regs} flags ${k.flags.toString(16)} seed ${k.seed}\n    ${d.join('\n    ')}`;
 }
 
-test(`differential against the host CPU: ${COUNT} cases, seed ${SEED}`, t => {
+test(`differential against the ${REFERENCE}: ${COUNT} cases, seed ${SEED}`, t => {
   const r = differential(SEED, COUNT);
   const total = [...r.compared.values()].reduce((a, b) => a + b, 0);
+  t.diagnostic(`reference: ${REFERENCE}${r.faultsLeftOut ? ` (${r.faultsLeftOut} faulting cases left out, see referenceCases)` : ''}`);
   t.diagnostic(`compared ${total}: ${[...r.compared].map(([f, n]) => `${f} ${n}`).join(', ')}`);
   if (r.skipped.size) t.diagnostic(`skipped (not implemented yet): ${[...r.skipped].map(([f, n]) => `${f} ${n}`).join(', ')}`);
   assert.equal(r.failures.length, 0, `${r.failures.length} cases disagree:\n${r.failures.slice(0, 25).join('\n')}`);
@@ -67,7 +81,7 @@ test(`differential against the host CPU: ${COUNT} cases, seed ${SEED}`, t => {
 // and qemu-i386) disagree beyond the masked flags, a case has let an undefined result in.
 // Opt-in (NTLAB_DIFF_QEMU=1): it needs qemu-user, and faulting cases are left out (qemu's
 // signal delivery differs).
-test('generated cases are well-defined: the host CPU and qemu-i386 agree', { skip: !process.env.NTLAB_DIFF_QEMU }, () => {
+test('generated cases are well-defined: the host CPU and qemu-i386 agree', { skip: !process.env.NTLAB_DIFF_QEMU || REFERENCE !== 'host CPU' }, () => {
   const all = generate(SEED, COUNT);
   const first = runNative(build(all));
   const cases = all.filter((_, i) => first.readUInt32LE(i * RECORD_BYTES) === 0);
