@@ -10,8 +10,12 @@ import * as datamove from './datamove.ts';
 import * as control from './control.ts';
 import * as system from './system.ts';
 import * as strings from './string.ts';
+import * as shift from './shift.ts';
+import * as bit from './bit.ts';
+import * as bcd from './bcd.ts';
+import * as muldiv from './muldiv.ts';
 
-const families = [arith, logic, datamove, control, system, strings];
+const families = [arith, logic, shift, bit, bcd, muldiv, datamove, control, system, strings];
 
 const table = new Map<Mnemonic, Emitter>();
 for (const fam of families)
