@@ -62,7 +62,9 @@ export const KDPC = defineStruct('KDPC', 0x20, {
 
 // ---- processor --------------------------------------------------------------------------
 
-/** The processor's private block; NT Lab models its first fields (the real one is larger). */
+/** The processor's private block. NT Lab models its first fields, at Windows 2000's
+ *  offsets, and the DPC queue, which it places itself at +0x3C0 (the reference does not
+ *  give Windows 2000's offsets for it; the real block is larger). */
 export const KPRCB = defineStruct('KPRCB', 0x400, {
   MinorVersion: [0x0, 'u16'],
   MajorVersion: [0x2, 'u16'],
@@ -71,6 +73,10 @@ export const KPRCB = defineStruct('KPRCB', 0x400, {
   IdleThread: [0xC, 'ptr'],
   Number: [0x10, 'i8'],
   SetMember: [0x14, 'u32'],
+  DpcListHead: [0x3C0, LIST_ENTRY],
+  DpcQueueDepth: [0x3C8, 'u32'],
+  DpcCount: [0x3CC, 'u32'],
+  DpcRoutineActive: [0x3D0, 'u32'],
 });
 
 export const NT_TIB = defineStruct('NT_TIB', 0x1C, {

@@ -122,6 +122,15 @@ test('NtDelayExecution: the thread sleeps, the other runs, then the idle thread,
   const ev = m.trace!.since(0, 100_000) as TraceEvent[];
   const idle = m.kernel.pcr().get('PrcbData.IdleThread');
   assert.ok(ev.some(e => e.kind === 'context-switch' && e.to === idle), 'the idle thread ran when both slept');
+  // The sleep ends through the clock's DPC: queued in the interrupt at CLOCK_LEVEL, run at
+  // DISPATCH_LEVEL when the IRQL comes down, then the switch to the woken thread (the
+  // worker's 20 ms are up first).
+  const story = ev.map(e =>
+    e.kind === 'interrupt' ? 'clock' : e.kind === 'dpc-queue' ? 'dpc-queue' : e.kind === 'dpc-run' ? 'dpc-run' :
+    e.kind === 'irql' ? `irql ${e.from}->${e.to}` : e.kind === 'context-switch' ? `switch to ${e.to === m.program!.thread.ethread ? 'main' : e.to === idle ? 'idle' : 'worker'}` : '')
+    .filter(Boolean);
+  const at = story.indexOf('dpc-queue');
+  assert.deepEqual(story.slice(at - 2, at + 6), ['irql 0->28', 'clock', 'dpc-queue', 'irql 28->0', 'irql 0->2', 'dpc-run', 'switch to worker', 'irql 2->0']);
   const ms = KUSER_SHARED_DATA.at(m.kernel.vm, KI_USER_SHARED_DATA).get('TickCountLow') * 10;
   assert.ok(ms >= 50 && ms <= 80, `${ms} ms of machine time`);
   assert.ok(m.cpu.icount < 20_000_000, 'time jumped while halted: the idle loop did not execute millions of instructions');

@@ -31,6 +31,7 @@ import { registerTrapHandlers } from './trap.ts';
 import { registerKeBugCheckEx } from './bugcheck-host.ts';
 import { registerApcDelivery } from './apc.ts';
 import { registerScheduler } from './scheduler.ts';
+import { registerDpcs } from './dpc.ts';
 import { createIdleThread } from './idle.ts';
 import { halInitSystem } from '../hal/hal.ts';
 import { CLOCK_VECTOR } from '../hal/pic.ts';
@@ -70,6 +71,7 @@ export function bootKernel(cpu: Cpu, parts: Omit<KernelParts, 'cpu' | 'pages' | 
   registerTrapHandlers(k);
   registerKeBugCheckEx(k);
   registerApcDelivery(k);
+  registerDpcs(k);
   registerScheduler(k);
   createIdleThread(k);
   loadWin32k(k, services);

@@ -65,3 +65,5 @@ export const OriginalApcEnvironment = 0;
 /** What KiUserApcDispatcher finds above the CONTEXT: NormalRoutine, NormalContext,
  *  SystemArgument1, SystemArgument2. */
 export const USER_APC_ARGUMENTS_SIZE = 16;
+/** DISPATCHER_HEADER/KDPC Type of a DPC object. */
+export const DpcObject = 0x13;

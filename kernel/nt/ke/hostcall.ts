@@ -36,6 +36,10 @@ export const HC_KE_UPDATE_SYSTEM_TIME = 0x10007;
 export const HC_KI_DISPATCH_INTERRUPT = 0x10008;
 /** SwapContext tells the trace (EDI old thread, ESI new thread). */
 export const HC_KI_TRACE_SWAP = 0x10009;
+/** KiRetireDpcList, one step: EAX = the next KDPC off KPRCB.DpcListHead, or 0. */
+export const HC_KI_NEXT_DPC = 0x1000A;
+/** KiTimerExpiration, the timer DPC's routine: ends the waits that timed out. */
+export const HC_KI_TIMER_EXPIRATION = 0x1000B;
 
 export type HostCallHandler = () => void;
 

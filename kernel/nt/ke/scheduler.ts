@@ -1,14 +1,15 @@
 // The dispatcher, host half: the ready queues (in guest memory: KiDispatcherReadyListHead,
 // one LIST_ENTRY per priority, threads linked through KTHREAD.WaitListEntry, and
-// KiReadySummary), the clock's KeUpdateSystemTime (tick count, waits that timed out, quantum
-// end), and KiDispatchInterrupt's decision. The switch itself is guest code (ctxswap.asm):
+// KiReadySummary), the clock's KeUpdateSystemTime (tick count, the timer DPC when a wait
+// timed out, quantum end), KiTimerExpiration, and KiDispatchInterrupt's decision. The switch itself is guest code (ctxswap.asm):
 // the host only chooses, by writing KPRCB.NextThread and asking for the DISPATCH_LEVEL
 // software interrupt (HalRequestSoftwareInterrupt: a bit in KPCR.IRR).
 import type { Kernel } from '../kernel.ts';
 import { KTHREAD, KTRAP_FRAME, KPROCESS, KUSER_SHARED_DATA, LIST_ENTRY } from '../layouts.ts';
 import { KI_USER_SHARED_DATA } from '../memmap.ts';
 import { EBP, EDI, ESI, EAX } from '../../cpu/types.ts';
-import { HC_KE_UPDATE_SYSTEM_TIME, HC_KI_DISPATCH_INTERRUPT, HC_KI_TRACE_SWAP } from './hostcall.ts';
+import { HC_KE_UPDATE_SYSTEM_TIME, HC_KI_DISPATCH_INTERRUPT, HC_KI_TRACE_SWAP, HC_KI_TIMER_EXPIRATION } from './hostcall.ts';
+import { initializeDpc, insertQueueDpc } from './dpc.ts';
 import { DISPATCH_LEVEL, UserMode } from './irql.ts';
 import {
   MAXIMUM_PRIORITY, THREAD_STATE_READY, THREAD_STATE_RUNNING, THREAD_STATE_WAITING, CLOCK_QUANTUM_DECREMENT,
@@ -169,7 +170,8 @@ function updateSystemTime(k: Kernel): void {
   const t = KTHREAD.at(k.vm, current);
   if (frame.get('SegCs') & 1) t.set('UserTime', t.get('UserTime') + 1); else t.set('KernelTime', t.get('KernelTime') + 1);
 
-  for (const w of waitersOf(k).filter(x => x.dueIcount <= k.cpu.icount)) unwaitThread(k, w.thread, w.timeoutStatus);
+  // Waits whose time is up end in the timer DPC, below DISPATCH_LEVEL, as NT's timers do.
+  if (waitersOf(k).some(x => x.dueIcount <= k.cpu.icount)) insertQueueDpc(k, k.sym('KiTimerExpireDpc'), 0, 0);
 
   if (current === pcr.get('PrcbData.IdleThread')) {
     if (!pcr.get('PrcbData.NextThread')) {
@@ -201,8 +203,15 @@ function dispatchInterrupt(k: Kernel): void {
     readyThread(k, current);
 }
 
+/** KiTimerExpiration's host half: the waits whose time is up end. */
+function timerExpiration(k: Kernel): void {
+  for (const w of waitersOf(k).filter(x => x.dueIcount <= k.cpu.icount)) unwaitThread(k, w.thread, w.timeoutStatus);
+}
+
 export function registerScheduler(k: Kernel): void {
   initializeDispatcher(k);
+  initializeDpc(k, k.sym('KiTimerExpireDpc'), k.sym('KiTimerExpiration'), 0);
+  k.hostCalls.register(HC_KI_TIMER_EXPIRATION, () => timerExpiration(k));
   k.hostCalls.register(HC_KE_UPDATE_SYSTEM_TIME, () => updateSystemTime(k));
   k.hostCalls.register(HC_KI_DISPATCH_INTERRUPT, () => dispatchInterrupt(k));
   k.hostCalls.register(HC_KI_TRACE_SWAP, () => k.emit({ kind: 'context-switch', from: k.cpu.regs[EDI] >>> 0, to: k.cpu.regs[ESI] >>> 0 }));

@@ -3,11 +3,24 @@
 ; stack, exactly what SwapContext pushed; KTHREAD.KernelStack points at it.
 
 section .text
-global KiDispatchInterrupt, SwapContext, KiIdleLoop
+global KiDispatchInterrupt, SwapContext, KiIdleLoop, KiTimerExpiration
 
-; VOID KiDispatchInterrupt(VOID), at DISPATCH_LEVEL. The host half drains the DPC queue and
-; picks the next thread (KPRCB.NextThread, or a ready one if the current one cannot run).
+; VOID KiDispatchInterrupt(VOID), at DISPATCH_LEVEL: first the DPC queue (KiRetireDpcList:
+; each KDPC's DeferredRoutine(Dpc, DeferredContext, SystemArgument1, SystemArgument2)), then
+; the host half picks the next thread (KPRCB.NextThread) and SwapContext switches to it.
 KiDispatchInterrupt:
+.dpc:
+    mov eax, HC_KI_NEXT_DPC
+    out HOSTCALL_PORT, eax                  ; eax = the next KDPC (taken off the queue), or 0
+    test eax, eax
+    jz .thread
+    push dword [eax + KDPC.SystemArgument2]
+    push dword [eax + KDPC.SystemArgument1]
+    push dword [eax + KDPC.DeferredContext]
+    push eax
+    call [eax + KDPC.DeferredRoutine]
+    jmp .dpc
+.thread:
     mov eax, HC_KI_DISPATCH_INTERRUPT
     out HOSTCALL_PORT, eax                  ; eax = the thread to switch to, or 0
     test eax, eax
@@ -67,3 +80,10 @@ KiIdleLoop:
     sti
     hlt
     jmp KiIdleLoop
+
+; VOID KiTimerExpiration(Dpc, Context, Arg1, Arg2): the clock's DPC routine. Its host half
+; ends the waits whose time is up.
+KiTimerExpiration:
+    mov eax, HC_KI_TIMER_EXPIRATION
+    out HOSTCALL_PORT, eax
+    ret 16

@@ -30,3 +30,7 @@ global KiDispatcherReadyListHead, KiReadySummary
 align 8
 KiDispatcherReadyListHead:  times MAXIMUM_PRIORITY * LIST_ENTRY_size db 0
 KiReadySummary:             dd 0
+; The DPC the clock queues when a wait has timed out (its routine: KiTimerExpiration).
+global KiTimerExpireDpc
+align 4
+KiTimerExpireDpc:           times KDPC_size db 0
