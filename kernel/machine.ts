@@ -46,7 +46,10 @@ export class Machine {
   readonly notices: string[] = [];
   /** Milliseconds the boot took (kernel image assembly included on the first boot). */
   readonly bootMs: number;
+  /** The first program started (whose exit status is the run's). */
   program: StartedProgram | null = null;
+  /** Every program started, in order. */
+  readonly programs: StartedProgram[] = [];
 
   constructor(opts: MachineOptions = {}) {
     const t0 = performance.now();
@@ -66,11 +69,14 @@ export class Machine {
   /** Console output so far, as text. */
   get outputText(): string { return Buffer.from(this.output).toString('latin1'); }
 
-  /** Starts a PE32 executable as the machine's process (one per machine for now). */
+  /** Starts a PE32 executable as a new process. The first one starts running at once;
+   *  later ones are ready to run and get the CPU from the scheduler. The run ends when
+   *  every process has ended. */
   start(imageName: string, exe: Uint8Array, commandLine?: string): StartedProgram {
-    if (this.program) throw new Error('this machine already runs a program');
-    this.program = startProgram(this.kernel, imageName, exe, commandLine);
-    return this.program;
+    const started = startProgram(this.kernel, imageName, exe, commandLine, this.program === null);
+    this.program ??= started;
+    this.programs.push(started);
+    return started;
   }
 
   /** Assembles NASM-dialect source to an EXE and starts it. Throws on assembly errors. */

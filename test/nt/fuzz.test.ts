@@ -100,8 +100,35 @@ ${SKIP.map(s => `        cmp ebx, ${s}\n        je .skip\n`).join('')}
         call [NtTerminateProcess]
 `;
 
-test(`syscall fuzzer: ${CALLS} random calls leave the kernel healthy`, t => {
+/** Another process that must keep running beside the fuzzer and finish its work. */
+const BYSTANDER = `
+import ExitProcess kernel32.dll
+import GetStdHandle kernel32.dll
+import WriteFile kernel32.dll
+extern ExitProcess, GetStdHandle, WriteFile
+section .data
+msg:     db "still here", 13, 10
+written: dd 0
+section .text
+global start
+start:  mov ecx, 3000000
+.spin:  dec ecx
+        jnz .spin
+        push -11
+        call [GetStdHandle]
+        push 0
+        push written
+        push 12
+        push msg
+        push eax
+        call [WriteFile]
+        push 0x42
+        call [ExitProcess]
+`;
+
+test(`syscall fuzzer: ${CALLS} random calls leave the kernel healthy and another process running`, t => {
   const m = load(FUZZER(CALLS, SEED), { syscall: 'sysenter', trace: 1 });
+  const bystander = m.startSource('bystander.asm', BYSTANDER);
   const k = m.kernel, vm = k.vm;
   const th = KTHREAD.at(vm, m.program!.thread.ethread);
   const digest = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 16);
@@ -124,6 +151,8 @@ test(`syscall fuzzer: ${CALLS} random calls leave the kernel healthy`, t => {
   // (a capacity-1 ring still counts the events that went through it)
   t.diagnostic(`${CALLS} calls in ${ms.toFixed(0)} ms, ${m.trace!.total} trace events`);
   assert.deepEqual(r, { kind: 'exited', status: 0 }, m.notices.join(''));
+  assert.equal(bystander.process.exitStatus, 0x42, 'the other process ran to its end');
+  assert.equal(m.outputText.endsWith('still here\r\n'), true);
   const exe = m.program!.process.modules.find(x => x.name === 'test.exe')!;
   const data = exe.base + exe.image.sections.find(s => s.name === '.data')!.rva;
   assert.equal(m.program!.process.vm.read32(data + 55 * 4 + 8), 1, 'the fuzzer ran to its end');
@@ -132,7 +161,7 @@ test(`syscall fuzzer: ${CALLS} random calls leave the kernel healthy`, t => {
   assert.deepEqual(snapshot(), before, 'GDT, IDT, SSDT, SSPT and kernel code untouched');
   const pcr = KPCR.at(vm, KIP0PCRADDRESS);
   assert.equal(pcr.get('Irql'), 0);
-  assert.equal(pcr.get('PrcbData.CurrentThread'), m.program!.thread.ethread);
+  assert.ok([m.program!.thread.ethread, bystander.thread.ethread].includes(pcr.get('PrcbData.CurrentThread')));
   assert.ok([k.sym('KeServiceDescriptorTable'), k.sym('KeServiceDescriptorTableShadow')].includes(th.get('ServiceTable')));
   const native = KSERVICE_TABLE_DESCRIPTOR.at(vm, k.sym('KeServiceDescriptorTable'));
   assert.equal(native.get('Limit'), 232);

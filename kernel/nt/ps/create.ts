@@ -1,5 +1,5 @@
 // Starting a program: NtCreateProcess + the loader + NtCreateThread in one host step (the
-// way the first process of a session is started before there is a user mode to do it).
+// way the first processes of a session are started before there is a user mode to do it).
 // ntdll is mapped into every process; its KiFastSystemCall pair goes into
 // KUSER_SHARED_DATA. The first thread starts in kernel32!BaseProcessStartThunk with EAX = the
 // program's entry point when kernel32 is loaded, else at the entry point itself.
@@ -11,10 +11,13 @@ import { systemDlls } from './sysdlls.ts';
 import { KUSER_SHARED_DATA, PEB } from '../layouts.ts';
 import { KI_USER_SHARED_DATA } from '../memmap.ts';
 import { startThread } from '../ke/context.ts';
+import { readyThread } from '../ke/scheduler.ts';
 
 export interface StartedProgram { process: Process; thread: Thread }
 
-export function startProgram(k: Kernel, imageName: string, bytes: Uint8Array, commandLine = imageName): StartedProgram {
+/** `first`: the CPU starts this process's thread now (at boot); otherwise the thread is
+ *  made ready and the scheduler gives it the CPU. */
+export function startProgram(k: Kernel, imageName: string, bytes: Uint8Array, commandLine = imageName, first = true): StartedProgram {
   const p = createProcess(k, imageName, commandLine);
   const dlls = systemDlls(k.syscall);
   const ntdll = loadDll(k, p, 'ntdll.dll', dlls);
@@ -28,6 +31,6 @@ export function startProgram(k: Kernel, imageName: string, bytes: Uint8Array, co
 
   const start = findModule(p, 'kernel32.dll')?.exports.get('BaseProcessStartThunk');
   const thread = createThread(k, p, { eip: start ?? exe.entry, regs: { Eax: exe.entry } });
-  startThread(k, thread);
+  if (first) startThread(k, thread); else readyThread(k, thread.ethread);
   return { process: p, thread };
 }

@@ -5,10 +5,10 @@ import type { Kernel } from '../kernel.ts';
 import { CONTEXT, ETHREAD, KTHREAD, CLIENT_ID } from '../layouts.ts';
 import { createThread } from './thread.ts';
 import { createHandle, lookupHandle } from '../ob/bootstrap.ts';
-import { readyThread, unreadyThread, switchAway, threadEnded } from '../ke/scheduler.ts';
-import { terminateProcess } from './terminate.ts';
+import { readyThread, switchAway } from '../ke/scheduler.ts';
+import { terminateProcess, endThread } from './terminate.ts';
 import { UserMode } from '../ke/irql.ts';
-import { NtCurrentProcess, NtCurrentThread, THREAD_STATE_READY, THREAD_STATE_TERMINATED } from '../ke/constants.ts';
+import { NtCurrentProcess, NtCurrentThread, THREAD_STATE_TERMINATED } from '../ke/constants.ts';
 import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NOT_IMPLEMENTED } from '../ex/status.ts';
 
 /** INITIAL_TEB: where the creator put the new thread's stack. */
@@ -52,13 +52,8 @@ function liveThreads(k: Kernel): number[] {
 /** Ends `thread` with `status`; the last thread of a process ends the process. */
 export function terminateThread(k: Kernel, thread: number, status: number): void {
   if (liveThreads(k).length <= 1) { terminateProcess(k, status); return; }
-  const t = KTHREAD.at(k.vm, thread);
-  const wasReady = t.get('State') === THREAD_STATE_READY;
-  if (wasReady) unreadyThread(k, thread);
-  t.set('State', THREAD_STATE_TERMINATED);
-  t.set('Header.SignalState', 1);
   ETHREAD.at(k.vm, thread).set('ExitStatus', status);
-  threadEnded(k, thread);
+  endThread(k, thread);
   if (thread === k.currentThread()) switchAway(k);
 }
 

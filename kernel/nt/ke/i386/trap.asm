@@ -45,7 +45,7 @@ global %1
     mov eax, HC_KI_DISPATCH_EXCEPTION
     out HOSTCALL_PORT, eax
     add esp, 4
-    jmp KiExceptionExit
+    jmp KiExceptionDispatched
 %endmacro
 
 KI_TRAP KiTrap00, 0x00, 0    ; #DE divide error
@@ -72,6 +72,13 @@ KI_TRAP KiTrap13, 0x13, 0    ; #XM SIMD exception
 ; int 0x2C from ring 3: an assertion failed (raises STATUS_ASSERTION_FAILURE).
 KI_TRAP KiRaiseAssertion, VECTOR_RAISE_ASSERTION, 0
 
+; After KiDispatchException: if it ended the thread's process it asked for a thread switch
+; (DISPATCH_LEVEL in KPCR.IRR), which happens here; the ended thread never comes back.
+KiExceptionDispatched:
+    cmp dword [fs:KPCR.IRR], 0
+    je KiExceptionExit
+    movzx ecx, byte [fs:KPCR.Irql]
+    call HalpCheckSoftwareInterrupts
 ; Back from an exception or interrupt: pop the frame, iret (to either ring).
 global KiExceptionExit
 KiExceptionExit:
