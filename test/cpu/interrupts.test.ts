@@ -4,7 +4,6 @@
 // triple faults (6.15, table 6-5), and the individual exceptions of 6.15.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { Cpu } from '../../kernel/cpu/cpu.ts';
 import { IF, TF, CR0_TS, CR0_EM, CR0_MP, CS, SS } from '../../kernel/cpu/types.ts';
 import { makeCpu, enterRing3, lastException, CODE, KSTACK_TOP, USTACK_TOP, IDT } from './fixture.ts';
@@ -175,7 +174,7 @@ test('fwait raises #NM only when CR0.MP and CR0.TS are both set (SDM WAIT/FWAIT)
   assert.equal(c.regs[3], 1);
 });
 
-test('#DE on division by zero and on a quotient too large; a fault (SDM 6.15 #DE, DIV)', { skip: !existsSync(new URL('../../kernel/cpu/ops/muldiv.ts', import.meta.url)) && 'the mul/div family has not landed yet' }, () => {
+test('#DE on division by zero and on a quotient too large; a fault (SDM 6.15 #DE, DIV, IDIV)', () => {
   const zero = ring0('mov eax, 1\n xor edx, edx\n xor ecx, ecx\n div ecx');
   assert.equal(lastException(zero)?.vector, DE);
   assert.equal(stack(zero, 1)[0], CODE + len('mov eax, 1\n xor edx, edx\n xor ecx, ecx'));
