@@ -6,7 +6,12 @@
 // `op` encodes kind << 2 | size index (0: 8 bits, 1: 16, 2: 32); 0 means "no lazy state:
 // the arithmetic flags are in `bits`". Operands and results are stored truncated to the
 // operand size (unsigned for 8 and 16 bits, int32 for 32).
-import { CF, PF, AF, ZF, SF, OF, ARITH_FLAGS, EFLAGS_FIXED } from './types.ts';
+import { ARITH_FLAGS as ARITH, EFLAGS_FIXED as FIXED } from './types.ts';
+
+// Module-local copies of the flag bits: imported bindings are getters under tsx, and these
+// are read on every flag evaluation.
+const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
+const ARITH_FLAGS = ARITH, EFLAGS_FIXED = FIXED;
 
 /** What the last flag-setting instruction did. */
 export const LAZY_ADD = 1, LAZY_ADC = 2, LAZY_SUB = 3, LAZY_SBB = 4,
@@ -93,6 +98,18 @@ export class Flags {
   setFlag(flag: number, on: boolean | number): void {
     this.materialize();
     this.bits = on ? this.bits | flag : this.bits & ~flag;
+  }
+
+  /** Rotates: CF and OF become `cfOf`; ZF, SF, PF and AF stay as the lazy state says. The
+   *  old CF and OF are not derived at all, which is most of what materialize() costs. */
+  replaceCarryOverflow(cfOf: number): void {
+    const op = this.op;
+    if (op === 0) { this.bits = (this.bits & ~(CF | OF)) | cfOf; return; }
+    const r = this.r, k = op >> 2;
+    const af = k === LAZY_RESULT ? this.bits & AF : (this.a ^ this.b ^ r) & AF;
+    this.bits = (this.bits & ~ARITH_FLAGS) | cfOf | af | PARITY[r & 0xff] |
+      (r === 0 ? ZF : 0) | ((r & SIGN[op & 3]) !== 0 ? SF : 0);
+    this.op = 0;
   }
 
   /** Before inc/dec: CF must survive in `bits` while the rest goes lazy. */

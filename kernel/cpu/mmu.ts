@@ -8,10 +8,12 @@
 import { PhysicalMemory } from './memory.ts';
 import {
   CpuFault, CR0_PG, CR0_WP, CR4_PSE, PTE_P, PTE_RW, PTE_US, PTE_A, PTE_D, PTE_PS,
-  PF_PROTECTION, PF_WRITE, PF_USER, PF_VEC, PAGE_MASK, PAGE_SHIFT,
+  PF_PROTECTION, PF_WRITE, PF_USER, PF_VEC, PAGE_MASK as PAGE_MASK_, PAGE_SHIFT as PAGE_SHIFT_,
   type LinearAddress, type PhysicalAddress,
 } from './types.ts';
 
+// Module-local copies for the hot paths: imported bindings are getters under tsx.
+const PAGE_MASK = PAGE_MASK_, PAGE_SHIFT = PAGE_SHIFT_;
 const TLB_ENTRIES = 1 << 20;
 /** How many fills we remember for a cheap flush; past that a flush clears the tables whole. */
 const FILL_LOG = 1 << 16;

@@ -31,8 +31,7 @@ function shifted(f: Flags, s: number, r: number, cf: number, of: number): number
 
 /** Rotates replace only CF and OF. */
 function rotated(f: Flags, r: number, cf: number, of: number): number {
-  f.materialize();
-  f.bits = (f.bits & ~(CF | OF)) | cf | (of << OF_SHIFT);
+  f.replaceCarryOverflow(cf | (of << OF_SHIFT));
   return r;
 }
 
@@ -126,12 +125,23 @@ function countOf(g: Gen, i: number): { expr: string; known: number } {
   return { expr: `(${g.read(i, 8)}&${COUNT_MASK})`, known: -1 };
 }
 
+/** rol/ror r/m32 by a constant, inline (checksums and hashes rotate in their inner loops):
+ *  the same result and flags as the helpers above. */
+function rotate32(g: Gen, left: boolean, n: number): void {
+  const x = g.read(0);
+  g.emit(left ? `x=${x};v=(x<<${n})|(x>>>${32 - n});` : `x=${x};v=(x>>>${n})|(x<<${32 - n});`);
+  g.write(0, 'v');
+  const cf = left ? 'v&1' : 'v>>>31', of = left ? '((v>>>31)^v)&1' : '((v>>>31)^(v>>>30))&1';
+  g.emit(`f.replaceCarryOverflow((${cf})|((${of})<<${OF_SHIFT}));`);
+}
+
 /** dst = op(dst, count): nothing at all happens for a masked count of 0. */
 function shift(name: string, isRotate: boolean): Emitter {
   return (g: Gen) => {
     const s = g.size(0), { expr, known } = countOf(g, 1);
     g.prepare(true);
     if (known === 0) { g.keepsFlags(); return; }
+    if (s === 32 && known > 0 && (name === 'rol' || name === 'ror')) { rotate32(g, name === 'rol', known); return; }
     g.emit(`u=${expr};`);
     if (known < 0) g.emit('if(u!==0){');
     g.emit(`v=h.${name}(f,${s},${g.read(0)},u);`);
