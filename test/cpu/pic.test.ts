@@ -431,3 +431,26 @@ test('a masked timer does not wake hlt; run() spends its budget (8259A: OCW1; SD
   assert.equal(c.icount, 5000);
   assert.deepEqual(irqLog(c), []);
 });
+
+test('vectorBreaks stop the run when an IRQ handler is entered; step() takes a pending IRQ as one step', () => {
+  const { c, pic } = machine();
+  place(c, CODE, `${PIC_INIT}\n sti\n nop\n nop\n cli\n hlt`);
+  c.eip = CODE;
+  c.vectorBreaks.add(0x35);
+  const stop = c.run(22); // PIC_INIT (19 instructions), sti, nop: interrupts allowed now
+  assert.equal(stop.kind, 'budget');
+  pic.pulse(5);
+  assert.deepEqual(c.run(1000), { kind: 'vector', vector: 0x35 });
+  assert.equal(c.eip, HANDLERS + 5 * 8, 'stopped on the handler\'s first instruction');
+  c.vectorBreaks.clear();
+  assert.equal(c.run(1000).kind, 'halted');
+  const d = machine();
+  place(d.c, CODE, `${PIC_INIT}\n sti\n nop\n nop\n cli\n hlt`);
+  d.c.eip = CODE;
+  d.c.run(22);
+  d.pic.pulse(3);
+  const before = d.c.icount;
+  d.c.step();
+  assert.equal(d.c.eip, HANDLERS + 3 * 8, 'the step delivered the interrupt');
+  assert.equal(d.c.icount, before, 'a delivery retires no instruction');
+});
