@@ -25,7 +25,8 @@ import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_ACCESS_VIOLATION, STATUS_
 import { lookupHandle } from '../ob/bootstrap.ts';
 import { isWaitingAlertably, unwaitThread } from './scheduler.ts';
 
-const userListHead = (k: Kernel, thread: number) => KTHREAD.at(k.vm, thread).addressOf(`ApcState.ApcListHead[${UserMode}]`);
+const USER_APC_LIST_HEAD = KTHREAD.path(`ApcState.ApcListHead[${UserMode}]`);
+const userListHead = (_k: Kernel, thread: number) => (thread + USER_APC_LIST_HEAD) >>> 0;
 
 /** KeInitializeApc + KeInsertQueueApc for a user-mode APC on `thread`. */
 export function queueUserApc(k: Kernel, thread: number, routine: number, context: number, arg1: number, arg2: number): number {

@@ -19,5 +19,5 @@ export function insertTailList(mem: GuestAccess, head: number, entry: number): v
 }
 
 export function isListEmpty(mem: GuestAccess, head: number): boolean {
-  return LIST_ENTRY.at(mem, head).get('Flink') === head >>> 0;
+  return mem.read32(head + LIST_ENTRY.off.Flink) >>> 0 === head >>> 0;
 }
