@@ -2,7 +2,7 @@
 // runs, the argument copy, the return to user mode, bad numbers, the win32k table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { load, run, thread, imports, hex } from './machine.ts';
+import { load, run, thread, imports } from './machine.ts';
 import { KTRAP_FRAME, KPCR, KTHREAD, KSERVICE_TABLE_DESCRIPTOR } from '../../kernel/nt/layouts.ts';
 import { KIP0PCRADDRESS, USER_STACK_TOP } from '../../kernel/nt/memmap.ts';
 import { NPX_FRAME_LENGTH } from '../../kernel/nt/ke/constants.ts';
@@ -266,5 +266,4 @@ start:  push 0
   assert.deepEqual(r, { kind: 'exited', status: 0xC0000002 });
   const exit = m.trace!.since(0).find(e => e.kind === 'syscall-exit' && e.name === 'NtAddAtom');
   assert.ok(exit && exit.kind === 'syscall-exit' && !exit.implemented && exit.statusName === 'STATUS_NOT_IMPLEMENTED');
-  void hex;
 });

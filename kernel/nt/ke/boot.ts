@@ -5,14 +5,14 @@
 // port, makes the idle thread, loads the demo win32k table with KeAddSystemServiceTable,
 // and lets the HAL start the clock.
 import type { Cpu } from '../../cpu/cpu.ts';
-import { CR0_PG, CR0_WP, CR4_PSE, PAGE_SIZE, CS, SS, DS, ES, FS, GS } from '../../cpu/types.ts';
+import { CR0_PG, CR0_WP, CR4_PSE, PAGE_SIZE, CS, SS, DS, ES, FS, GS, BP, OF_VEC } from '../../cpu/types.ts';
 import { loadSegment } from '../../cpu/segments.ts';
 import { Kernel, type KernelParts } from '../kernel.ts';
 import { kernelImage, win32kImage } from './image.ts';
 import { buildSystemPageDirectory } from '../mm/pagetables.ts';
 import { PageAllocator } from '../mm/pfn.ts';
 import { NonPagedPool } from '../ex/pool.ts';
-import { KGDTENTRY, KIDTENTRY, KPCR, KTSS, KUSER_SHARED_DATA, KPRCB } from '../layouts.ts';
+import { KGDTENTRY, KIDTENTRY, KPCR, KTSS, KUSER_SHARED_DATA } from '../layouts.ts';
 import {
   kseg0, PHYS_GDT, PHYS_IDT, PHYS_TSS, PHYS_KERNEL_IMAGE, PHYS_FIRST_FREE, PHYS_SYSTEM_PD, PHYS_SYSENTER_STACK,
   KIP0PCRADDRESS, KI_USER_SHARED_DATA,
@@ -140,7 +140,7 @@ function initializeIdt(k: Kernel): void {
   const stubSize = k.sym('KI_UNEXPECTED_STUB_SIZE');
   for (let v = 0; v < IDT_ENTRIES; v++) setGate(k, v, k.sym('KiUnexpectedInterrupt') + v * stubSize, G.GATE_INTERRUPT);
   for (let v = 0; v < EXCEPTION_VECTORS; v++) {
-    const userCallable = v === 3 || v === 4;
+    const userCallable = v === BP || v === OF_VEC;      // int3 and into
     setGate(k, v, k.sym(`KiTrap${v.toString(16).toUpperCase().padStart(2, '0')}`), G.GATE_TRAP | (userCallable ? G.GATE_DPL3 : 0));
   }
   const user = G.GATE_INTERRUPT | G.GATE_DPL3;
@@ -182,7 +182,6 @@ function initializePcr(k: Kernel): void {
   pcr.set('PrcbData.MajorVersion', 1);
   pcr.set('PrcbData.MinorVersion', 1);
   pcr.set('PrcbData.SetMember', 1);
-  void KPRCB;
 }
 
 function initializeSharedUserData(k: Kernel): void {

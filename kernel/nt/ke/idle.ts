@@ -7,11 +7,13 @@ import { kseg0, PHYS_SYSTEM_PD } from '../memmap.ts';
 import { PAGE_SIZE } from '../../cpu/types.ts';
 import { KERNEL_STACK_SIZE, NPX_FRAME_LENGTH, EXCEPTION_CHAIN_END, THREAD_STATE_READY } from './constants.ts';
 import { initializeListHead } from '../rtl/list.ts';
+import { ProcessObject } from '../ps/process.ts';
+import { ThreadObject } from '../ps/thread.ts';
 
 export function createIdleThread(k: Kernel): number {
   const process = k.pool.allocate(EPROCESS.size);
   const p = EPROCESS.at(k.vm, process);
-  p.set('Pcb.Header.Type', 3);
+  p.set('Pcb.Header.Type', ProcessObject);
   p.set('Pcb.Header.Size', KPROCESS.size / 4);
   p.set('Pcb.DirectoryTableBase[0]', PHYS_SYSTEM_PD);
   initializeListHead(k.vm, p.addressOf('Pcb.ThreadListHead'));
@@ -22,7 +24,7 @@ export function createIdleThread(k: Kernel): number {
   const t = KTHREAD.at(k.vm, thread);
   const bottom = kseg0(k.pages.allocContiguous(KERNEL_STACK_SIZE / PAGE_SIZE));
   const initialStack = bottom + KERNEL_STACK_SIZE;
-  t.set('Header.Type', 6);
+  t.set('Header.Type', ThreadObject);
   t.set('Header.Size', KTHREAD.size / 4);
   t.set('InitialStack', initialStack);
   t.set('StackBase', initialStack);
