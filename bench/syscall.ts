@@ -1,6 +1,7 @@
 // `npm run bench:syscall`: round trips per second of a trivial service (NtTestAlert) through
 // the whole int 0x2e path and the whole sysenter path (ntdll stub, KiSystemService, the SSDT
-// thunk and its host body, KiServiceExit), tracing off; beside a native 32-bit Linux loop of
+// thunk and its host body, KiServiceExit), tracing off (and once with the trace on, for its
+// cost); beside a native 32-bit Linux loop of
 // getppid through `int 0x80` and through the vDSO (sysenter), and qemu-i386 running the
 // int 0x80 loop, measured in the same run. Last line: `syscall: int2e <n>/s, sysenter <n>/s`.
 import { Machine } from '../kernel/machine.ts';
@@ -30,8 +31,8 @@ start:  mov ebx, ${n}
 `;
 }
 
-function emulate(form: StubForm, n: number): number {
-  const m = new Machine({ syscall: form });
+function emulate(form: StubForm, n: number, traced = false): number {
+  const m = new Machine({ syscall: form, trace: traced ? 65536 : false });
   m.startSource('bench.asm', guestLoop(n));
   const t0 = process.hrtime.bigint();
   const r = m.run(n * 1000);
@@ -94,12 +95,14 @@ emulate('int2e', CALLS / 10);          // warm the JIT and the code cache
 emulate('sysenter', CALLS / 10);
 const int2e = emulate('int2e', CALLS);
 const sysenter = emulate('sysenter', CALLS);
+const traced = emulate('int2e', CALLS, true);
 const nativeInt80 = native('native', INT80);
 const nativeVdso = native('native', VDSO);
 const qemu = native('qemu-i386', INT80);
 console.log(`NtTestAlert round trips, ${CALLS.toLocaleString('en-US')} calls each, tracing off`);
 console.log(`  ntlab int 0x2e : ${fmt(int2e)}`);
 console.log(`  ntlab sysenter : ${fmt(sysenter)}`);
+console.log(`  ntlab int 0x2e, trace on (ring of 65,536 events): ${fmt(traced)} (${(int2e / traced).toFixed(2)}x slower)`);
 console.log(`  native int 0x80 (getppid)      : ${fmt(nativeInt80)}`);
 console.log(`  native vDSO sysenter (getppid) : ${fmt(nativeVdso)}`);
 console.log(`  qemu-i386 int 0x80 (getppid)   : ${fmt(qemu)}`);
