@@ -271,3 +271,44 @@ test('a step with IF set and a pending trap: the single-step #DB handler runs wi
   c.run(1000);
   assert.equal(peek32(c, 0x7100) & (IF | TF), 0);
 });
+
+test('TF with rep: a trap after each iteration, EIP on the rep instruction and RF set while iterations remain (SDM 17.3.1.1, 17.3.1.4)', () => {
+  const c = makeCpu();
+  // Logs (EIP, EFLAGS) pairs of each #DB frame.
+  place(c, HANDLERS, `
+    push eax
+    push ebx
+    mov eax, [${RECORD}]
+    mov ebx, [esp+8]
+    mov [${RECORD + 4}+eax*8], ebx
+    mov ebx, [esp+16]
+    mov [${RECORD + 8}+eax*8], ebx
+    inc dword [${RECORD}]
+    pop ebx
+    pop eax
+    iret`);
+  setGate(c, 1, HANDLERS);
+  const lines = ['mov edi, 0x7800', 'mov ecx, 3', 'mov al, 0x5a', ...SET_TF, 'rep stosb', ...CLEAR_TF, 'hlt'];
+  place(c, CODE, lines.join('\n'));
+  const at = offsets(lines);
+  c.eip = CODE;
+  assert.equal(c.run(1000).kind, 'halted');
+  const log = Array.from({ length: peek32(c, RECORD) }, (_, i) => [peek32(c, RECORD + 4 + i * 8), peek32(c, RECORD + 8 + i * 8) & RF]);
+  assert.deepEqual(log.slice(0, 3), [[at[6], RF], [at[6], RF], [at[7], 0]]);
+  assert.equal(c.mem.read32(0x7800) & 0xffffff, 0x5a5a5a);
+  assert.equal(c.regs[1], 0);
+});
+
+test('TF with repe cmps: the iteration that ends the repetition on ZF is the last; EIP moves on (SDM REP, 17.3.1.4)', () => {
+  const c = makeCpu();
+  installStepLogger(c);
+  c.mem.load(0x7800, new Uint8Array([1, 2, 3, 4]));
+  c.mem.load(0x7900, new Uint8Array([1, 9, 3, 4]));
+  const lines = ['mov esi, 0x7800', 'mov edi, 0x7900', 'mov ecx, 4', ...SET_TF, 'repe cmpsb', ...CLEAR_TF, 'hlt'];
+  place(c, CODE, lines.join('\n'));
+  const at = offsets(lines);
+  c.eip = CODE;
+  c.run(1000);
+  assert.deepEqual(stepLog(c).slice(0, 2), [at[6], at[7]], 'the second byte differs: two iterations');
+  assert.equal(c.regs[1], 2);
+});

@@ -8,6 +8,10 @@
 // the handler returns to it and it resumes. `rep movs` and `rep stos` with flat segments
 // and 32-bit addressing go a page at a time through the MMU's translation instead of one
 // element at a time, with the same result and the same fault points.
+//
+// With TF set a rep instruction is single-stepped one iteration at a time, as the hardware
+// does: the helper runs one element and reports that iterations remain; the block then
+// leaves with EIP still on the instruction, and the single-step trap follows.
 import { Mnemonic, Code } from 'iced-x86';
 import type { Gen, Emitter } from '../codegen.ts';
 import type { Cpu } from '../cpu.ts';
@@ -19,7 +23,8 @@ import * as types from '../types.ts';
 
 // Module-local copies: the helpers run per element, and an imported binding is a property
 // read through the module namespace (a getter under the tsx loader) on every use.
-const DF = types.DF, ES = types.ES, UD = types.UD, PAGE_MASK = types.PAGE_MASK, PAGE_SHIFT = types.PAGE_SHIFT;
+const DF = types.DF, ES = types.ES, UD = types.UD, PAGE_MASK = types.PAGE_MASK, PAGE_SHIFT = types.PAGE_SHIFT,
+  TF = types.TF, RF = types.RF;
 const ESI = 6, EDI = 7, ECX = 1, EAX = 0, EDX = 2;
 
 type Kind = 'movs' | 'cmps' | 'scas' | 'lods' | 'stos' | 'ins' | 'outs';
@@ -46,7 +51,10 @@ function stringOp(g: Gen): void {
   const [kind, bytes] = form;
   const seg = g.insn.mem ? g.insn.mem.seg : 3;
   const a16 = g.insn.asize === 16 ? 1 : 0;
-  g.call(`h.${HELPER[kind]}(c,${bytes},${seg},${a16},${g.insn.rep})`);
+  const call = `h.${HELPER[kind]}(c,${bytes},${seg},${a16},${g.insn.rep})`;
+  // A rep helper returns true when it stopped after one iteration for TF: EIP (stored
+  // before the call) stays on the instruction, which has not retired yet.
+  if (g.insn.rep) g.call(`if(${call})return`); else g.call(call);
   if (kind === 'cmps' || kind === 'scas') {
     // With a rep prefix and a zero count the flags stay as they were: unknown to the block.
     if (g.insn.rep === 0) g.setsFlags(lazyOp(LAZY_SUB, (bytes * 8) as 8));
@@ -122,15 +130,33 @@ type Element = (c: Cpu, bytes: number, seg: number, a16: number) => void;
 /**
  * Runs an element once, or with a rep prefix ECX times, counting down after each element
  * it finished. With `zf`, repe (rep = 1) stops when ZF is clear and repne when it is set.
+ * Returns true when it stopped early for a single-step trap (see `stepIteration`).
  */
-function repeat(c: Cpu, bytes: number, seg: number, a16: number, rep: number, one: Element, zf: boolean): void {
-  if (!rep) { one(c, bytes, seg, a16); return; }
+function repeat(c: Cpu, bytes: number, seg: number, a16: number, rep: number, one: Element, zf: boolean): boolean {
+  if (!rep) { one(c, bytes, seg, a16); return false; }
+  if (c.flags.bits & TF) return stepIteration(c, bytes, seg, a16, rep, one, zf);
   for (let n = count(c, a16); n !== 0;) {
     one(c, bytes, seg, a16);
     n = (n - 1) >>> 0;
     setCount(c, a16, n);
-    if (zf && (c.flags.r === 0) !== (rep === 1)) return;
+    if (zf && (c.flags.r === 0) !== (rep === 1)) return false;
   }
+  return false;
+}
+
+/**
+ * Under TF, one iteration of a rep instruction: the single-step trap comes after each
+ * iteration. While iterations remain, the instruction restarts after the trap handler,
+ * and the EFLAGS image pushed for the trap has RF set (SDM 17.3.1.1). Returns true then.
+ */
+function stepIteration(c: Cpu, bytes: number, seg: number, a16: number, rep: number, one: Element, zf: boolean): boolean {
+  const n = count(c, a16);
+  if (n === 0) return false;
+  one(c, bytes, seg, a16);
+  setCount(c, a16, n - 1);
+  const more = n - 1 !== 0 && !(zf && (c.flags.r === 0) !== (rep === 1));
+  if (more) c.flags.bits |= RF;
+  return more;
 }
 
 // ---- the instructions --------------------------------------------------------------------
@@ -191,41 +217,45 @@ function outsOne(c: Cpu, bytes: number, seg: number, a16: number): void {
   if (c.portBreaks.has(port)) c.pendingStop = { kind: 'port', port, write: true };
 }
 
-function strMovs(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
-  if (!rep) return movsOne(c, bytes, seg, a16);
+function strMovs(c: Cpu, bytes: number, seg: number, a16: number, rep: number): boolean {
+  if (!rep) { movsOne(c, bytes, seg, a16); return false; }
+  if (c.flags.bits & TF) return stepIteration(c, bytes, seg, a16, rep, movsOne, false);
   const bulk = !a16 && (c.segCheck & ((1 << seg) | (1 << ES))) === 0;
   while (count(c, a16) !== 0) {
     if (bulk && movsBulk(c, bytes, seg) !== 0) continue;
     movsOne(c, bytes, seg, a16);
     setCount(c, a16, count(c, a16) - 1);
   }
+  return false;
 }
 
-function strStos(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
-  if (!rep) return stosOne(c, bytes, seg, a16);
+function strStos(c: Cpu, bytes: number, seg: number, a16: number, rep: number): boolean {
+  if (!rep) { stosOne(c, bytes, seg, a16); return false; }
+  if (c.flags.bits & TF) return stepIteration(c, bytes, seg, a16, rep, stosOne, false);
   const bulk = !a16 && (c.segCheck & (1 << ES)) === 0;
   while (count(c, a16) !== 0) {
     if (bulk && stosBulk(c, bytes) !== 0) continue;
     stosOne(c, bytes, seg, a16);
     setCount(c, a16, count(c, a16) - 1);
   }
+  return false;
 }
 
-function strCmps(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void { repeat(c, bytes, seg, a16, rep, cmpsOne, true); }
-function strScas(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void { repeat(c, bytes, seg, a16, rep, scasOne, true); }
-function strLods(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void { repeat(c, bytes, seg, a16, rep, lodsOne, false); }
+function strCmps(c: Cpu, bytes: number, seg: number, a16: number, rep: number): boolean { return repeat(c, bytes, seg, a16, rep, cmpsOne, true); }
+function strScas(c: Cpu, bytes: number, seg: number, a16: number, rep: number): boolean { return repeat(c, bytes, seg, a16, rep, scasOne, true); }
+function strLods(c: Cpu, bytes: number, seg: number, a16: number, rep: number): boolean { return repeat(c, bytes, seg, a16, rep, lodsOne, false); }
 
 /** ins/outs check I/O permission first, even for a zero count: the hardware checks it
  *  before the rep loop (a native `rep insb` with ECX = 0 at ring 3 raises #GP). DX does
  *  not change in the loop, so once is enough. */
-function strIns(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
+function strIns(c: Cpu, bytes: number, seg: number, a16: number, rep: number): boolean {
   checkIoPermission(c, c.regs[EDX] & 0xffff, bytes);
-  repeat(c, bytes, seg, a16, rep, insOne, false);
+  return repeat(c, bytes, seg, a16, rep, insOne, false);
 }
 
-function strOuts(c: Cpu, bytes: number, seg: number, a16: number, rep: number): void {
+function strOuts(c: Cpu, bytes: number, seg: number, a16: number, rep: number): boolean {
   checkIoPermission(c, c.regs[EDX] & 0xffff, bytes);
-  repeat(c, bytes, seg, a16, rep, outsOne, false);
+  return repeat(c, bytes, seg, a16, rep, outsOne, false);
 }
 
 // ---- bulk rep movs / rep stos ------------------------------------------------------------
