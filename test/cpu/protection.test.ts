@@ -248,6 +248,13 @@ test('retf to a more privileged ring raises #GP(selector); to an outer ring it s
   assert.equal(c.regs[4], 0x8000);
 });
 
+test('far call, retf and iret with a null code selector raise #GP(0) (SDM CALL, RET, IRET)', () => {
+  expectFault(run('call 0x0000:0x1000'), GP, 0, CODE, 'call');
+  expectFault(run('push dword 0\n push dword 0x1000\n retf'), GP, 0, CODE + 2 + 5, 'retf');
+  expectFault(run('push dword 0x202\n push dword 0\n push dword 0x1000\n iretd'), GP, 0, CODE + 5 + 2 + 5, 'iret');
+  expectFault(run('push dword 0x10\n push dword 0x1000\n retf'), GP, 0x10, CODE + 2 + 5, 'retf to a data segment');
+});
+
 test('iret to an outer ring checks the popped SS: RPL must equal the new CPL (SDM IRET: #GP(SS selector))', () => {
   const c = run(`push dword 0x20\n push dword 0x8000\n push dword 0x202\n push dword 0x1b\n push dword 0x1000\n iretd`);
   expectFault(c, GP, 0x20, CODE + 2 + 5 + 5 + 2 + 5);
