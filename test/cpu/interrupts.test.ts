@@ -96,6 +96,12 @@ test('a not-present gate raises #NP(vector*8+2); a not-present handler segment #
   assert.equal(stack(gate, 1)[0], 0x41 * 8 + 2);
 });
 
+test('a gate whose code segment is less privileged than the CPL (DPL 3 from ring 0) raises #GP(selector) (SDM 6.12.1.1)', () => {
+  const c = ring0('int 0x41', cc => setGate(cc, 0x41, HANDLERS, { selector: 0x1b }));
+  assert.equal(lastException(c)?.vector, GP);
+  assert.equal(stack(c, 1)[0], 0x18);
+});
+
 // ---- the stack switch and the frames ---------------------------------------------------------
 
 test('ring 3 -> ring 0: the CPU loads SS0:ESP0 from the TSS and pushes SS, ESP, EFLAGS, CS, EIP (SDM 6.12.1, figure 6-4)', () => {
