@@ -35,6 +35,10 @@ export class Gen {
   /** The instruction changes state the compiler assumed (mode, segments, IF, paging, TF):
    *  the block ends after it so the run loop looks again. */
   endsBlock = false;
+  /** With endsBlock: the emitted code sets `c.attention` itself, only when the run loop
+   *  really has something to do (an interrupt became deliverable, TF, a stop), so the
+   *  common case chains straight on to the next block. */
+  attentionSelf = false;
   /** The instruction reads the clock (c.icount): rdtsc, and in/out, whose devices
    *  schedule against it. The compiler starts a new block before it, because a block
    *  adds its instruction count only at its end: at a block's first instruction

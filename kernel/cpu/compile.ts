@@ -154,7 +154,7 @@ export class CodeCache {
       insns.push(insn);
       if (g.mayFault || g.branches || g.endsBlock) body.push(`c.eip=${insn.eip};`);
       body.push(...g.out);
-      if (g.endsBlock) body.push('c.attention=true;');
+      if (g.endsBlock && !g.attentionSelf) body.push('c.attention=true;');
       // Self-modifying code: a store into this very block leaves it here (the rest of
       // the block was compiled from the old bytes).
       const next = (pc + insn.len) | 0;

@@ -331,6 +331,14 @@ export class Cpu {
     return true;
   }
 
+  /** After an instruction that may have made an interrupt deliverable (sti, iret, int n):
+   *  whether the run loop must look before the next block. */
+  wantsAttention(): boolean {
+    const bits = this.flags.bits;
+    return this.pendingStop !== null || (bits & TF) !== 0 || this.interruptShadow ||
+      ((bits & IF) !== 0 && this.pic !== null && this.pic.pending());
+  }
+
   // ---- small accessors used by helpers and the UI -----------------------------------------
 
   /** Linear address of SS:ESP. */

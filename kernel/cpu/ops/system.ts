@@ -43,9 +43,11 @@ function cli(g: Gen): void { g.keepsFlags(); ioPrivileged(g); g.emit(`f.bits&=${
 function sti(g: Gen): void {
   g.keepsFlags();
   ioPrivileged(g);
-  // Interrupts wait until after the next instruction (so `sti; hlt` cannot miss one).
-  g.emit(`if(!(f.bits&${IF})){f.bits|=${IF};c.interruptShadow=true;}`);
+  // Interrupts wait until after the next instruction (so `sti; hlt` cannot miss one); with
+  // none waiting, the shadow has nothing to hold off and the block chain goes on.
+  g.emit(`if(!(f.bits&${IF})){f.bits|=${IF};if(c.pic!==null&&c.pic.pending()){c.interruptShadow=true;c.attention=true;}}`);
   g.endsBlock = true;
+  g.attentionSelf = true;
 }
 
 function flagOp(g: Gen): void {
@@ -80,14 +82,18 @@ function int(g: Gen): void {
   if (m === Mnemonic.Into) g.emit(`if(f.of()){`);
   g.call(`h.softwareInterrupt(c,${v},${g.next})`);
   if (m === Mnemonic.Into) g.emit(`}else c.eip=${g.next};`);
+  g.emit('if(c.wantsAttention())c.attention=true;');
   g.branches = true;
   g.endsBlock = true; // IF/TF change, vector breakpoints
+  g.attentionSelf = true;
 }
 
 function iret(g: Gen): void {
   g.call(`h.interruptReturn(c,${g.insn.osize === 16 ? 2 : 4})`);
+  g.emit('if(c.wantsAttention())c.attention=true;');
   g.branches = true;
   g.endsBlock = true; // IF and TF come back from the stack
+  g.attentionSelf = true;
 }
 
 function sysenterOp(g: Gen): void { g.call('h.sysenter(c)'); g.branches = true; }
