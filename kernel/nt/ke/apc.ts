@@ -5,14 +5,20 @@
 // arguments above it, and points the trap frame at ntdll!KiUserApcDispatcher, which calls
 // the routine and then NtContinue(context, TRUE): the next APC follows from there, one per
 // return to user mode.
-// HOOKS (issue 4): kernel-mode APCs (ApcListHead[KernelMode], KernelRoutine), alertable
-// waits ending with STATUS_USER_APC.
+//
+// Kernel-mode APCs (ApcListHead[KernelMode]) run at APC_LEVEL in the target thread's own
+// context: queueing one sets KernelApcPending and, for the current thread, requests the
+// APC_LEVEL software interrupt (SwapContext requests it for a thread it switches to); every
+// KiDeliverApc call runs all queued kernel APCs first. Their KernelRoutine is host code (a
+// TypeScript function, as service bodies are): the KAPC's KernelRoutine field points at
+// KiHostKernelApcRoutine to say so, and the host keeps the function by KAPC address.
+// Not done: kernel APCs waking a thread from a wait; normal (non-special) kernel APCs.
 import type { Kernel } from '../kernel.ts';
 import type { ServiceBody } from './services.ts';
 import { KAPC, KTHREAD, KTRAP_FRAME, CONTEXT, LIST_ENTRY } from '../layouts.ts';
 import { ESP } from '../../cpu/types.ts';
 import { HC_KI_DELIVER_APC } from './hostcall.ts';
-import { UserMode } from './irql.ts';
+import { UserMode, KernelMode, APC_LEVEL } from './irql.ts';
 import {
   NtCurrentThread, CONTEXT_FULL, EFLAGS_USER_SANITIZE, EFLAGS_INTERRUPT_MASK, ApcObject, OriginalApcEnvironment,
   USER_APC_ARGUMENTS_SIZE,
@@ -26,6 +32,48 @@ import { lookupHandle } from '../ob/bootstrap.ts';
 import { isWaitingAlertably, unwaitThread } from './scheduler.ts';
 
 const USER_APC_LIST_HEAD = KTHREAD.path(`ApcState.ApcListHead[${UserMode}]`);
+const KERNEL_APC_LIST_HEAD = KTHREAD.path(`ApcState.ApcListHead[${KernelMode}]`);
+
+/** A kernel APC's routine, run in the target thread at APC_LEVEL. */
+export type KernelApcRoutine = (k: Kernel, apc: number) => void;
+const kernelRoutines = new WeakMap<Kernel, Map<number, KernelApcRoutine>>();
+const routinesOf = (k: Kernel) => { let m = kernelRoutines.get(k); if (!m) kernelRoutines.set(k, m = new Map()); return m; };
+
+/** KeInitializeApc + KeInsertQueueApc for a kernel-mode APC on `thread`. */
+export function queueKernelApc(k: Kernel, thread: number, routine: KernelApcRoutine, arg1 = 0, arg2 = 0): number {
+  const apc = k.pool.allocate(KAPC.size);
+  const a = KAPC.at(k.vm, apc);
+  a.set('Type', ApcObject);
+  a.set('Size', KAPC.size);
+  a.set('Thread', thread);
+  a.set('KernelRoutine', k.sym('KiHostKernelApcRoutine'));
+  a.set('SystemArgument1', arg1);
+  a.set('SystemArgument2', arg2);
+  a.set('ApcMode', KernelMode);
+  a.set('ApcStateIndex', OriginalApcEnvironment);
+  routinesOf(k).set(apc, routine);
+  insertTailList(k.vm, thread + KERNEL_APC_LIST_HEAD, a.addressOf('ApcListEntry'));
+  a.set('Inserted', 1);
+  KTHREAD.at(k.vm, thread).set('ApcState.KernelApcPending', 1);
+  k.emit({ kind: 'apc-queue', apc, mode: KernelMode, routine: a.get('KernelRoutine') });
+  if (thread === k.currentThread()) {
+    const pcr = k.pcr();
+    pcr.set('IRR', pcr.get('IRR') | (1 << APC_LEVEL));
+  }
+  return apc;
+}
+
+/** Runs every queued kernel APC of `thread`, in order. */
+function deliverKernelApcs(k: Kernel, thread: number): void {
+  const head = thread + KERNEL_APC_LIST_HEAD;
+  while (!isListEmpty(k.vm, head)) {
+    const apc = removeFirstApc(k, head);
+    const routine = routinesOf(k).get(apc);
+    routinesOf(k).delete(apc);
+    k.emit({ kind: 'apc-deliver', apc, mode: KernelMode, routine: KAPC.at(k.vm, apc).get('KernelRoutine') });
+    routine?.(k, apc);
+  }
+}
 const userListHead = (_k: Kernel, thread: number) => (thread + USER_APC_LIST_HEAD) >>> 0;
 
 /** KeInitializeApc + KeInsertQueueApc for a user-mode APC on `thread`. */
@@ -49,7 +97,10 @@ export function queueUserApc(k: Kernel, thread: number, routine: number, context
 
 /** Takes the first user APC off the thread's list (0 when there is none). */
 function removeFirstUserApc(k: Kernel, thread: number): number {
-  const head = userListHead(k, thread);
+  return removeFirstApc(k, userListHead(k, thread));
+}
+
+function removeFirstApc(k: Kernel, head: number): number {
   if (isListEmpty(k.vm, head)) return 0;
   const entry = LIST_ENTRY.at(k.vm, head).get('Flink');
   const next = LIST_ENTRY.at(k.vm, entry).get('Flink');
@@ -67,6 +118,7 @@ function deliverApc(k: Kernel): void {
   const thread = k.currentThread();
   const t = KTHREAD.at(k.vm, thread);
   t.set('ApcState.KernelApcPending', 0);
+  deliverKernelApcs(k, thread);
   if (mode !== UserMode || !t.get('ApcState.UserApcPending')) return;
   t.set('ApcState.UserApcPending', 0);
   const apc = removeFirstUserApc(k, thread);

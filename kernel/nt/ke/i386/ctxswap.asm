@@ -3,7 +3,7 @@
 ; stack, exactly what SwapContext pushed; KTHREAD.KernelStack points at it.
 
 section .text
-global KiDispatchInterrupt, SwapContext, KiIdleLoop, KiTimerExpiration
+global KiDispatchInterrupt, SwapContext, KiIdleLoop, KiTimerExpiration, KiHostKernelApcRoutine
 
 ; VOID KiDispatchInterrupt(VOID), at DISPATCH_LEVEL: first the DPC queue (KiRetireDpcList:
 ; each KDPC's DeferredRoutine(Dpc, DeferredContext, SystemArgument1, SystemArgument2)), then
@@ -71,6 +71,10 @@ SwapContext:
     mov eax, [eax + KPROCESS.DirectoryTableBase]
     mov cr3, eax                            ; another address space
 .sameProcess:
+    cmp byte [esi + KTHREAD.ApcState.KernelApcPending], 0
+    je .noApc                               ; kernel APCs wait for this thread: they run
+    or dword [fs:KPCR.IRR], 1 << APC_LEVEL  ; as soon as its IRQL drops below APC_LEVEL
+.noApc:
     pop dword [fs:KPCR.NtTib.ExceptionList]
     ret
 
@@ -87,3 +91,9 @@ KiTimerExpiration:
     mov eax, HC_KI_TIMER_EXPIRATION
     out HOSTCALL_PORT, eax
     ret 16
+
+; What a kernel APC's KernelRoutine field points at when its routine is host code (all of
+; them, so far): KiDeliverApc's host half calls the TypeScript function directly, so the
+; guest never runs this; it is here to name the routine in a debugger's view of the KAPC.
+KiHostKernelApcRoutine:
+    ret 20
