@@ -5,6 +5,7 @@ import { assembleGuest } from '../guestasm.ts';
 import { nativeServices } from '../ke/sysfuncs.ts';
 import { ntdllStubs, type StubForm } from '../ke/genntdll.ts';
 import { NTDLL_BASE, KERNEL32_BASE } from '../memmap.ts';
+import { winerrorInc, ntstatus2dosInc } from '../rtl/doserror.ts';
 import type { DllProvider } from './loader.ts';
 
 const ntdll = new Map<StubForm, Uint8Array>();
@@ -15,7 +16,11 @@ export function ntdllImage(form: StubForm): Uint8Array {
   if (!bytes) {
     bytes = assembleGuest({
       main: 'win32/ntdll/ntdll.asm',
-      generated: { 'ntstubs.inc': ntdllStubs(nativeServices(), form) },
+      generated: {
+        'ntstubs.inc': ntdllStubs(nativeServices(), form),
+        'winerror.inc': winerrorInc(),
+        'ntstatus2dos.inc': ntstatus2dosInc(),
+      },
       options: { format: 'dll', imageBase: NTDLL_BASE, dllName: 'ntdll.dll' },
     }).bytes;
     ntdll.set(form, bytes);
@@ -26,6 +31,7 @@ export function ntdllImage(form: StubForm): Uint8Array {
 export function kernel32Image(): Uint8Array {
   return kernel32 ??= assembleGuest({
     main: 'win32/kernel32/kernel32.asm',
+    generated: { 'winerror.inc': winerrorInc() },
     options: { format: 'dll', imageBase: KERNEL32_BASE, dllName: 'kernel32.dll' },
   }).bytes;
 }
