@@ -9,6 +9,8 @@ import type { ServiceDispatcher } from './nt/ke/services.ts';
 import type { StubForm } from './nt/ke/genntdll.ts';
 import { startProgram, type StartedProgram } from './nt/ps/create.ts';
 import { assemble, formatDiagnostic } from './asm/index.ts';
+import type { VirtualDisk } from './store/disk.ts';
+import { defaultDiskInMemory } from './store/default-disk.ts';
 
 export interface MachineOptions {
   /** Physical memory in bytes (default 64 MiB). */
@@ -22,6 +24,8 @@ export interface MachineOptions {
   trace?: number | false | TraceSink;
   /** Diagnostics (bug checks, unhandled exceptions); default: collected in `notices`. */
   notice?: (text: string) => void;
+  /** The virtual disk (C:); default: a fresh default disk in memory. */
+  disk?: VirtualDisk;
 }
 
 export type RunResult =
@@ -60,6 +64,7 @@ export class Machine {
       console: opts.console ?? { write: b => { for (const x of b) this.output.push(x); }, read: () => new Uint8Array(0) },
       trace: this.trace ?? (typeof opts.trace === 'object' ? opts.trace : null),
       notice: opts.notice ?? (t => { this.notices.push(t); }),
+      disk: opts.disk ?? defaultDiskInMemory(),
     });
     this.kernel = kernel;
     this.services = services;

@@ -2,14 +2,23 @@
 // STATUS_NOT_IMPLEMENTED (and says so in the trace).
 import type { ServiceBody } from './ke/services.ts';
 import { NtWriteFile, NtReadFile } from './io/rw.ts';
-import { NtClose } from './ob/close.ts';
+import { NtCreateFile, NtOpenFile } from './io/file.ts';
+import {
+  NtClose, NtDuplicateObject, NtQueryObject, NtCreateDirectoryObject, NtOpenDirectoryObject, NtCreateSymbolicLinkObject,
+  NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject,
+} from './ob/services.ts';
+import { NtWaitForSingleObject, NtWaitForMultipleObjects } from './ob/wait.ts';
+import { NtCreateEvent, NtOpenEvent, NtSetEvent, NtResetEvent, NtClearEvent, NtPulseEvent } from './ex/event.ts';
 import { NtTerminateProcess } from './ps/terminate.ts';
 import { NtGetTickCount } from './ke/misc.ts';
-import { NtDelayExecution, NtYieldExecution, NtWaitForSingleObject } from './ke/wait.ts';
+import { NtDelayExecution, NtYieldExecution } from './ke/wait.ts';
 import { NtCreateThread, NtTerminateThread } from './ps/threads.ts';
 import { NtQueueApcThread, NtTestAlert, NtContinue } from './ke/apc.ts';
 
 export const NATIVE_BODIES: Record<string, ServiceBody> = {
   NtClose, NtContinue, NtCreateThread, NtDelayExecution, NtGetTickCount, NtQueueApcThread, NtReadFile,
   NtTerminateProcess, NtTerminateThread, NtTestAlert, NtWaitForSingleObject, NtWriteFile, NtYieldExecution,
+  NtCreateFile, NtOpenFile, NtDuplicateObject, NtQueryObject, NtCreateDirectoryObject, NtOpenDirectoryObject,
+  NtCreateSymbolicLinkObject, NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject, NtWaitForMultipleObjects,
+  NtCreateEvent, NtOpenEvent, NtSetEvent, NtResetEvent, NtClearEvent, NtPulseEvent,
 };

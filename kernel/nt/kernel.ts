@@ -15,6 +15,7 @@ import { KIP0PCRADDRESS, PHYS_PCR } from './memmap.ts';
 import type { StructView } from './struct.ts';
 import type { Process } from './ps/process.ts';
 import type { Hal } from './hal/hal.ts';
+import type { VirtualDisk } from '../store/disk.ts';
 
 const CURRENT_THREAD = KPCR.path('PrcbData.CurrentThread');
 
@@ -42,6 +43,8 @@ export interface KernelParts {
   console: ConsoleDevice;
   trace: TraceSink | null;
   notice: (text: string) => void;
+  /** The virtual disk behind \Device\HarddiskVolume1 (C:). */
+  disk: VirtualDisk;
 }
 
 export class Kernel {
@@ -63,6 +66,7 @@ export class Kernel {
   stopCause: StopCause | null = null;
   /** The interrupt controller and the timer (set by the HAL at boot). */
   hal: Hal | null = null;
+  readonly disk: VirtualDisk;
 
   constructor(p: KernelParts) {
     this.cpu = p.cpu;
@@ -74,6 +78,7 @@ export class Kernel {
     this.console = p.console;
     this.trace = p.trace;
     this.notice = p.notice;
+    this.disk = p.disk;
   }
 
   /** The address of a kernel-image label (KiSystemService, KeServiceDescriptorTable...). */

@@ -25,6 +25,12 @@ export type TraceEvent = Stamp & (
   /** A CPU exception the kernel dispatched: what it became (NTSTATUS) and where. */
   | { kind: 'exception'; vector: number; code: number; eip: number; previousMode: 0 | 1; errorCode: number }
   | { kind: 'process-exit'; process: number; status: number }
+  /** The object manager made or deleted an object (`type` is its OBJECT_TYPE's name). */
+  | { kind: 'object-create'; object: number; type: string; name: string }
+  | { kind: 'object-delete'; object: number; type: string }
+  /** IoCallDriver sent an IRP to a device; IoCompleteRequest completed it. */
+  | { kind: 'irp-dispatch'; irp: number; major: number; device: number; driver: string }
+  | { kind: 'irp-complete'; irp: number; major: number; status: number; information: number }
 );
 
 export type TraceKind = TraceEvent['kind'];

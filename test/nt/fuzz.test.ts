@@ -27,7 +27,10 @@ function seeds(seed: number): number[] {
 
 const by = new Map(nativeServices().map(s => [s.name, s.number]));
 /** Services that would end the test rather than test the kernel. */
-const SKIP = [by.get('NtTerminateProcess')!, by.get('NtTerminateThread')!, by.get('NtContinue')!];
+// Waits are left out too: a random wait on an event the fuzzer itself created (unsignalled,
+// no timeout) blocks forever, which is right, not a kernel fault.
+const SKIP = [by.get('NtTerminateProcess')!, by.get('NtTerminateThread')!, by.get('NtContinue')!,
+  by.get('NtWaitForSingleObject')!, by.get('NtWaitForMultipleObjects')!];
 
 const FUZZER = (n: number, seed: number) => imports('NtTerminateProcess') + `
 section .data

@@ -8,6 +8,8 @@ import { load, imports } from './machine.ts';
 import { KTHREAD, KUSER_SHARED_DATA } from '../../kernel/nt/layouts.ts';
 import { KI_USER_SHARED_DATA } from '../../kernel/nt/memmap.ts';
 import type { TraceEvent } from '../../kernel/trace/events.ts';
+import { createHandle } from '../../kernel/nt/ob/handle.ts';
+import { THREAD_ALL_ACCESS } from '../../kernel/nt/ob/access.ts';
 
 /** A program whose main thread starts `worker` with NtCreateThread (its stack in .bss),
  *  then runs `main`; the worker runs `worker` and ends with NtTerminateThread. */
@@ -156,10 +158,9 @@ apcRoutine:
         mov [mainCount], eax
         ret 12
 start:`), { trace: 100_000 });
-  // The worker needs a handle to the main thread: give it one in the bootstrap table.
+  // The worker needs a handle to the main thread: give it one in the process's table.
   const p = m.program!.process;
-  const h = 0x40;
-  p.handles.set(h, { kind: 'thread', ethread: m.program!.thread.ethread });
+  const h = createHandle(m.kernel, p.eprocess, m.program!.thread.ethread, THREAD_ALL_ACCESS);
   const exe = p.modules.find(x => x.name === 'test.exe')!;
   const data = exe.base + exe.image.sections.find(s => s.name === '.data')!.rva;
   p.vm.write32(data + 4 + 8 + 20 + 0x2CC + 12, h);

@@ -1,52 +1,118 @@
-// NtWriteFile and NtReadFile, first slice: the console handles only (console.ts). The
-// argument checks follow NtReadFile's order in the reference: the handle first, then, for a
-// user-mode caller, probe the IO_STATUS_BLOCK and the buffer.
-// Issue 5 replaces the bodies with the I/O manager's (IRP to the console/file driver).
-import type { ServiceBody } from '../ke/services.ts';
+// NtReadFile and NtWriteFile: the I/O manager's request path. The order of the checks is
+// NtReadFile's in the reference: the handle first (ObReferenceObjectByHandle: invalid,
+// wrong type, no FILE_READ_DATA), then for a user-mode caller the IO_STATUS_BLOCK and the
+// buffer are probed, then the ByteOffset rules (behaviours 13, 14). The request is an IRP
+// with a system buffer (buffered I/O); a synchronous file waits for it if the driver
+// pends it, and returns the request's status; an asynchronous file returns STATUS_PENDING
+// for every request (NT Lab takes Vista's side of behaviour 2: even a read at EOF pends,
+// and its completion -- IOSB, event, APC -- follows).
+import type { ServiceBody, ServiceCall } from '../ke/services.ts';
+import type { Kernel } from '../kernel.ts';
+import { FILE_OBJECT, IRP, IO_STACK_LOCATION, DEVICE_OBJECT } from '../oblayouts.ts';
 import { IO_STATUS_BLOCK } from '../layouts.ts';
-import { consoleHandle } from './console.ts';
+import { referenceObjectByHandle } from '../ob/handle.ts';
+import { dereferenceObject } from '../ob/object.ts';
+import { obType } from '../ob/types.ts';
+import { allocateIrp, callDriver, nextStackLocation, IRP_MJ_READ, IRP_MJ_WRITE } from './iomgr.ts';
+import { IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION } from './complete.ts';
+import { FO_SYNCHRONOUS_IO, FO_ALERTABLE_IO } from './file.ts';
+import { waitForObjects, setSignalState } from '../ke/dispatcher.ts';
+import { EVENT_MODIFY_STATE, FILE_READ_DATA, FILE_WRITE_DATA, FILE_APPEND_DATA } from '../ob/access.ts';
 import { UserMode } from '../ke/irql.ts';
-import { STATUS_INVALID_HANDLE, STATUS_SUCCESS, STATUS_END_OF_FILE, STATUS_ACCESS_DENIED } from '../ex/status.ts';
+import { STATUS_SUCCESS, STATUS_PENDING, STATUS_INVALID_PARAMETER, STATUS_USER_APC } from '../ex/status.ts';
 
-/** NtWriteFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length,
- *  ByteOffset, Key). */
-export const NtWriteFile: ServiceBody = ({ kernel, args, previousMode, mem }) => {
-  const [handle, , , , iosb, buffer, length] = args;
-  const kind = consoleHandle(kernel.currentProcess(), handle);
-  if (!kind) return STATUS_INVALID_HANDLE;
-  if (kind !== 'output') return STATUS_ACCESS_DENIED;
+/** ByteOffset {0xFFFFFFFE, -1}: "at the current position" (FILE_USE_FILE_POINTER_POSITION). */
+const USE_FILE_POINTER_LOW = 0xFFFFFFFE, USE_FILE_POINTER_HIGH = 0xFFFFFFFF;
+/** ByteOffset {0xFFFFFFFF, -1} on a write: at the end of the file (FILE_WRITE_TO_END_OF_FILE). */
+export const WRITE_TO_END_LOW = 0xFFFFFFFF;
+
+export interface Transfer { write: boolean }
+
+/** NtReadFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key). */
+export const NtReadFile: ServiceBody = call => transfer(call, { write: false });
+/** NtWriteFile(same arguments). */
+export const NtWriteFile: ServiceBody = call => transfer(call, { write: true });
+
+function transfer(call: ServiceCall, t: Transfer): number {
+  const { kernel: k, mem, previousMode, args } = call;
+  const [handle, eventHandle, apcRoutine, apcContext, iosb, buffer, length, byteOffsetPtr, key] = args;
+  const access = t.write ? FILE_WRITE_DATA : FILE_READ_DATA;
+  let r = referenceObjectByHandle(k, handle, access, obType(k, 'File'), previousMode);
+  if (t.write && r.status !== STATUS_SUCCESS) {
+    const append = referenceObjectByHandle(k, handle, FILE_APPEND_DATA, obType(k, 'File'), previousMode);
+    if (append.status === STATUS_SUCCESS) r = append;
+  }
+  if (r.status !== STATUS_SUCCESS) return r.status;
+  const file = r.body;
+  const release = (status: number) => { dereferenceObject(k, file); return status; };
+  const f = FILE_OBJECT.at(k.vm, file);
+  const sync = !!(f.get('Flags') & FO_SYNCHRONOUS_IO);
   if (previousMode === UserMode) {
     mem.probe(iosb, IO_STATUS_BLOCK.size, true);
-    mem.probe(buffer, length, false);
+    if (length) mem.probe(buffer, length, !t.write);
   }
-  kernel.console.write(mem.readBytes(buffer, length));
-  const io = IO_STATUS_BLOCK.at(mem, iosb);
-  io.set('Status', STATUS_SUCCESS);
-  io.set('Information', length);
-  return STATUS_SUCCESS;
-};
+  // The offset: behaviours 13 and 14.
+  let low: number, high: number;
+  if (byteOffsetPtr) {
+    if (previousMode === UserMode) mem.probe(byteOffsetPtr, 8, false);
+    low = mem.read32(byteOffsetPtr) >>> 0; high = mem.read32(byteOffsetPtr + 4) | 0;
+  } else { low = USE_FILE_POINTER_LOW; high = -1; }
+  const usePointer = low === USE_FILE_POINTER_LOW && high === -1;
+  const toEnd = t.write && low === WRITE_TO_END_LOW && high === -1;
+  if (!sync && !byteOffsetPtr) return release(STATUS_INVALID_PARAMETER);
+  if (high < 0 && !(sync && usePointer) && !toEnd) return release(STATUS_INVALID_PARAMETER);
+  if (usePointer) { low = f.get('CurrentByteOffset[0]'); high = f.get('CurrentByteOffset[1]'); }
 
-/** NtReadFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length,
- *  ByteOffset, Key). Console input is whatever the machine's console device has; none left
- *  is the end of the file. */
-export const NtReadFile: ServiceBody = ({ kernel, args, previousMode, mem }) => {
-  const [handle, , , , iosb, buffer, length] = args;
-  const kind = consoleHandle(kernel.currentProcess(), handle);
-  if (!kind) return STATUS_INVALID_HANDLE;
-  if (kind !== 'input') return STATUS_ACCESS_DENIED;
-  if (previousMode === UserMode) {
-    mem.probe(iosb, IO_STATUS_BLOCK.size, true);
-    mem.probe(buffer, length, true);
+  let event = 0;
+  if (eventHandle) {
+    const e = referenceObjectByHandle(k, eventHandle, EVENT_MODIFY_STATE, obType(k, 'Event'), previousMode);
+    if (e.status !== STATUS_SUCCESS) return release(e.status);
+    event = e.body;
+    setSignalState(k, event, 0);
   }
-  const io = IO_STATUS_BLOCK.at(mem, iosb);
-  const data = length ? kernel.console.read(length) : new Uint8Array(0);
-  if (length && data.length === 0) {
-    io.set('Status', STATUS_END_OF_FILE);
-    io.set('Information', 0);
-    return STATUS_END_OF_FILE;
+  setSignalState(k, file + FILE_OBJECT.off.Event, 0);
+  const irp = buildIrp(k, { file, event, apcRoutine, apcContext, iosb, buffer, length, low, high: toEnd ? -1 : high, key, write: t.write, mode: previousMode });
+  const device = f.get('DeviceObject');
+  const status = callDriver(k, device, irp);
+  // The driver owns the IRP now; its completion drops the file's reference.
+  if (!sync) return STATUS_PENDING;
+  if (status !== STATUS_PENDING) return status;
+  return waitForObjects(k, {
+    objects: [file + FILE_OBJECT.off.Event], waitAll: false, alertable: !!(f.get('Flags') & FO_ALERTABLE_IO), dueIcount: Infinity,
+    complete: s => s === STATUS_USER_APC ? s : FILE_OBJECT.at(k.vm, file).get('FinalStatus') >>> 0,
+  });
+}
+
+interface IrpSpec {
+  file: number; event: number; apcRoutine: number; apcContext: number; iosb: number; buffer: number; length: number;
+  low: number; high: number; key: number; write: boolean; mode: number;
+}
+
+/** The IRP of a read or write: buffered I/O through a pool buffer of `length` bytes. */
+function buildIrp(k: Kernel, s: IrpSpec): number {
+  const device = FILE_OBJECT.at(k.vm, s.file).get('DeviceObject');
+  const irp = allocateIrp(k, DEVICE_OBJECT.at(k.vm, device).get('StackSize'));
+  const i = IRP.at(k.vm, irp);
+  i.set('Thread', k.currentThread());
+  i.set('RequestorMode', s.mode);
+  i.set('OriginalFileObject', s.file);
+  i.set('UserIosb', s.iosb);
+  i.set('UserEvent', s.event);
+  i.set('UserApcRoutine', s.apcRoutine);
+  i.set('UserApcContext', s.apcContext);
+  i.set('UserBuffer', s.buffer);
+  if (s.length) {
+    const system = k.pool.allocate(s.length, k.vm);
+    if (s.write) k.vm.writeBytes(system, k.vm.readBytes(s.buffer, s.length));
+    i.set('SystemBuffer', system);
+    i.set('Flags', IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | (s.write ? 0 : IRP_INPUT_OPERATION));
   }
-  mem.writeBytes(buffer, data);
-  io.set('Status', STATUS_SUCCESS);
-  io.set('Information', data.length);
-  return STATUS_SUCCESS;
-};
+  const st = IO_STACK_LOCATION.at(k.vm, nextStackLocation(k, irp));
+  st.set('MajorFunction', s.write ? IRP_MJ_WRITE : IRP_MJ_READ);
+  st.set('FileObject', s.file);
+  st.set('Length', s.length);
+  st.set('Key', s.key);
+  st.set('ByteOffsetLow', s.low);
+  st.set('ByteOffsetHigh', s.high);
+  return irp;
+}

@@ -28,7 +28,9 @@ import { insertTailList, isListEmpty } from '../rtl/list.ts';
 import { AccessViolation } from '../mm/virtual.ts';
 import { terminateProcess } from '../ps/terminate.ts';
 import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_ACCESS_VIOLATION, STATUS_USER_APC } from '../ex/status.ts';
-import { lookupHandle } from '../ob/bootstrap.ts';
+import { referenceObjectByHandle } from '../ob/handle.ts';
+import { dereferenceObject } from '../ob/object.ts';
+import { obType } from '../ob/types.ts';
 import { isWaitingAlertably, unwaitThread } from './scheduler.ts';
 
 const USER_APC_LIST_HEAD = KTHREAD.path(`ApcState.ApcListHead[${UserMode}]`);
@@ -169,9 +171,13 @@ export const NtQueueApcThread: ServiceBody = ({ kernel, thread, args: [handle, r
   return STATUS_SUCCESS;
 };
 
+const THREAD_SET_CONTEXT = 0x10;
+
 function threadOfHandle(k: Kernel, handle: number): number {
-  const o = lookupHandle(k.currentProcess(), handle);
-  return o?.kind === 'thread' ? o.ethread : 0;
+  const r = referenceObjectByHandle(k, handle, THREAD_SET_CONTEXT, obType(k, 'Thread'), UserMode);
+  if (!r.body) return 0;
+  dereferenceObject(k, r.body);
+  return r.body;
 }
 
 /** NtTestAlert(): user APCs queued? Then deliver them on the way out. */

@@ -39,6 +39,7 @@ import { KeAddSystemServiceTable } from './servicetables.ts';
 import { NATIVE_BODIES } from '../bodies.ts';
 import { WIN32K_BODIES } from '../win32k/services.ts';
 import { NT_MAJOR_VERSION, NT_MINOR_VERSION } from '../ps/process.ts';
+import { initObjectAndIoSystems } from '../io/init.ts';
 
 const IDT_ENTRIES = 256;
 const FLAT_LIMIT = 0xFFFFFFFF;
@@ -74,6 +75,7 @@ export function bootKernel(cpu: Cpu, parts: Omit<KernelParts, 'cpu' | 'pages' | 
   registerDpcs(k);
   registerScheduler(k);
   createIdleThread(k);
+  initObjectAndIoSystems(k, k.disk);
   loadWin32k(k, services);
   k.hal = halInitSystem(cpu);
   return { kernel: k, services };

@@ -16,6 +16,7 @@ import {
 } from './constants.ts';
 import { initializeListHead, insertTailList, isListEmpty } from '../rtl/list.ts';
 import { TIME_INCREMENT } from '../hal/hal.ts';
+import { signalObject } from './dispatcher.ts';
 import { CLOCK_VECTOR } from '../hal/pic.ts';
 
 const WAIT_LIST_ENTRY = KTHREAD.off.WaitListEntry;
@@ -102,14 +103,21 @@ function preemptIfBetter(k: Kernel, thread: number): void {
 
 // ---- waits --------------------------------------------------------------------------------
 
-/** Waiting threads and what ends their wait: a due instruction count, or another thread's
- *  end. (Host-side bookkeeping over KTHREAD.State = Waiting: a cache, rebuilt from the
- *  waiting threads if ever needed; NT keeps it in KTIMERs and wait blocks.) */
-interface Waiter { thread: number; dueIcount: number; onThread: number; alertable: boolean; timeoutStatus: number }
+/** Waiting threads and what ends their wait: a due instruction count, or dispatcher
+ *  objects (DISPATCHER_HEADER addresses: threads, processes, events, file objects' events)
+ *  becoming signalled -- any one of them, or all (ke/dispatcher.ts decides). (Host-side
+ *  bookkeeping over KTHREAD.State = Waiting: a cache, rebuilt from the waiting threads if
+ *  ever needed; NT keeps it in KTIMERs and wait blocks.) */
+export interface Waiter {
+  thread: number; dueIcount: number; objects: number[]; waitAll: boolean; alertable: boolean; timeoutStatus: number;
+  /** The status the service returns when the wait is satisfied with `status` (the I/O
+   *  manager's synchronous waits return the request's final status instead). */
+  complete?: (status: number) => number;
+}
 const waiters = new WeakMap<Kernel, Waiter[]>();
-const waitersOf = (k: Kernel) => { let w = waiters.get(k); if (!w) waiters.set(k, w = []); return w; };
+export const waitersOf = (k: Kernel) => { let w = waiters.get(k); if (!w) waiters.set(k, w = []); return w; };
 
-/** Puts the current thread to sleep until `dueIcount`, or until thread `onThread` ends. */
+/** Puts the current thread to sleep until `dueIcount`, or until its objects say so. */
 export function waitCurrentThread(k: Kernel, w: Omit<Waiter, 'thread'>, waitReason: number): void {
   const thread = k.currentThread();
   const t = KTHREAD.at(k.vm, thread);
@@ -126,7 +134,8 @@ export function waitCurrentThread(k: Kernel, w: Omit<Waiter, 'thread'>, waitReas
 export function unwaitThread(k: Kernel, thread: number, status: number): void {
   const list = waitersOf(k);
   const i = list.findIndex(w => w.thread === thread);
-  if (i >= 0) list.splice(i, 1);
+  const waiter = i >= 0 ? list.splice(i, 1)[0] : undefined;
+  if (waiter?.complete) status = waiter.complete(status);
   const t = KTHREAD.at(k.vm, thread);
   t.set('WaitStatus', status);
   t.set('Alertable', 0);
@@ -138,11 +147,12 @@ export function isWaitingAlertably(k: Kernel, thread: number): boolean {
   return waitersOf(k).some(w => w.thread === thread && w.alertable);
 }
 
-/** A thread ended: whoever waits for it wakes (STATUS_WAIT_0), and it waits no more. */
+/** A thread ended (its header is signalled): it waits no more, and whoever waits for it
+ *  may wake. */
 export function threadEnded(k: Kernel, thread: number): void {
   const i = waitersOf(k).findIndex(w => w.thread === thread);
   if (i >= 0) waitersOf(k).splice(i, 1);
-  for (const w of waitersOf(k).filter(x => x.onThread === thread)) unwaitThread(k, w.thread, 0);
+  signalObject(k, thread);
 }
 
 // ---- the clock ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-// Waiting, first slice: NtDelayExecution, NtYieldExecution, and NtWaitForSingleObject on a
-// thread (the only waitable object before the object manager). A waiting thread is
+// Waiting: NtDelayExecution, NtYieldExecution (waits on objects: ob/wait.ts, over
+// ke/dispatcher.ts). A waiting thread is
 // KTHREAD.State = Waiting; its service already stored a status in its trap frame, which the
 // wait's end replaces (scheduler.ts, unwaitThread). An alertable wait with user APCs queued
 // ends at once with STATUS_USER_APC, and a user APC queued to an alertable waiter ends its
@@ -7,7 +7,6 @@
 import type { ServiceBody } from './services.ts';
 import type { Kernel } from '../kernel.ts';
 import { KTHREAD } from '../layouts.ts';
-import { lookupHandle } from '../ob/bootstrap.ts';
 import { findReadyThread, requestDispatch, waitCurrentThread } from './scheduler.ts';
 import { hundredNsToInstructions } from './clock.ts';
 import { userApcQueued } from './apc.ts';
@@ -23,7 +22,7 @@ const LARGE_INTEGER_SIZE = 8;
 
 /** A LARGE_INTEGER timeout: negative = relative, in 100 ns units; NT Lab treats a positive
  *  (absolute) one as relative to now too. NULL (0 here): forever. */
-function dueIcount(k: Kernel, mem: VirtualMemory, ptr: number, previousMode: number): number {
+export function dueIcount(k: Kernel, mem: VirtualMemory, ptr: number, previousMode: number): number {
   if (ptr === 0) return Infinity;
   if (previousMode === UserMode) mem.probe(ptr, LARGE_INTEGER_SIZE, false);
   const units = Math.abs(Number((BigInt(mem.read32(ptr + 4)) << 32n) | BigInt(mem.read32(ptr) >>> 0)));
@@ -41,7 +40,7 @@ function alerted(k: Kernel, thread: number, alertable: number): boolean {
 export const NtDelayExecution: ServiceBody = ({ kernel, thread, mem, previousMode, args: [alertable, interval] }) => {
   if (alerted(kernel, thread, alertable)) return STATUS_USER_APC;
   const due = dueIcount(kernel, mem, interval, previousMode);
-  waitCurrentThread(kernel, { dueIcount: due, onThread: 0, alertable: !!alertable, timeoutStatus: STATUS_SUCCESS }, WAIT_REASON_DELAY_EXECUTION);
+  waitCurrentThread(kernel, { dueIcount: due, objects: [], waitAll: false, alertable: !!alertable, timeoutStatus: STATUS_SUCCESS }, WAIT_REASON_DELAY_EXECUTION);
   return STATUS_SUCCESS;
 };
 
@@ -54,15 +53,4 @@ export const NtYieldExecution: ServiceBody = ({ kernel, thread }) => {
   return STATUS_SUCCESS;
 };
 
-/** NtWaitForSingleObject(Handle, Alertable, Timeout): threads are signalled when they end. */
-export const NtWaitForSingleObject: ServiceBody = ({ kernel, thread, mem, previousMode, args: [handle, alertable, timeout] }) => {
-  const target = handle === NtCurrentThread ? { kind: 'thread' as const, ethread: thread } : lookupHandle(kernel.currentProcess(), handle);
-  if (!target) return STATUS_INVALID_HANDLE;
-  if (target.kind !== 'thread') return STATUS_OBJECT_TYPE_MISMATCH;
-  if (KTHREAD.at(kernel.vm, target.ethread).get('State') === THREAD_STATE_TERMINATED) return STATUS_WAIT_0;
-  if (alerted(kernel, thread, alertable)) return STATUS_USER_APC;
-  const due = dueIcount(kernel, mem, timeout, previousMode);
-  if (due <= kernel.cpu.icount) return STATUS_TIMEOUT;
-  waitCurrentThread(kernel, { dueIcount: due, onThread: target.ethread, alertable: !!alertable, timeoutStatus: STATUS_TIMEOUT }, WAIT_REASON_EXECUTIVE);
-  return STATUS_WAIT_0;
-};
+// NtWaitForSingleObject and NtWaitForMultipleObjects are the object manager's (ob/wait.ts).

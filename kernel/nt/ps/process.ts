@@ -8,9 +8,11 @@ import { VirtualMemory } from '../mm/virtual.ts';
 import { MM_SHARED_USER_DATA_VA, PHYS_SHARED_USER_DATA, MM_PEB_VA, PROCESS_PARAMETERS_VA } from '../memmap.ts';
 import { PAGE_SIZE } from '../../cpu/types.ts';
 import { initializeListHead } from '../rtl/list.ts';
-import { CONSOLE_INPUT_HANDLE, CONSOLE_OUTPUT_HANDLE, CONSOLE_ERROR_HANDLE } from '../io/console.ts';
+import { CONSOLE_INPUT_HANDLE, CONSOLE_OUTPUT_HANDLE, CONSOLE_ERROR_HANDLE, openStandardHandles } from '../io/console.ts';
 import type { LoadedModule } from './loader.ts';
-import type { BootstrapObject } from '../ob/bootstrap.ts';
+import { createObject } from '../ob/object.ts';
+import { obType } from '../ob/types.ts';
+import { createHandleTable } from '../ob/handle.ts';
 
 /** DISPATCHER_HEADER.Type of a process object. */
 export const ProcessObject = 3;
@@ -33,8 +35,6 @@ export interface Process {
   vm: VirtualMemory;
   peb: number;
   modules: LoadedModule[];
-  /** The bootstrap handle table (ob/bootstrap.ts), until the object manager's exists. */
-  handles: Map<number, BootstrapObject>;
   /** Its threads (ETHREAD addresses; a cache of KPROCESS.ThreadListHead). */
   threads: number[];
   exitStatus: number | null;
@@ -45,7 +45,7 @@ let nextPid = 8;
 export function createProcess(k: Kernel, imageName: string, commandLine: string): Process {
   const pd = createPageDirectory(k.cpu.mem, k.pages);
   const vm = new VirtualMemory(k.cpu, pd);
-  const eprocess = k.pool.allocate(EPROCESS.size);
+  const eprocess = createObject(k, obType(k, 'Process'), EPROCESS.size);
   const pid = nextPid; nextPid += 4;
 
   const ep = EPROCESS.at(k.vm, eprocess);
@@ -81,14 +81,11 @@ export function createProcess(k: Kernel, imageName: string, commandLine: string)
 
   const proc: Process = {
     eprocess, pid, name: shortName, pd, vm, peb: MM_PEB_VA, modules: [],
-    handles: new Map<number, BootstrapObject>([
-      [CONSOLE_INPUT_HANDLE, { kind: 'console', direction: 'input' }],
-      [CONSOLE_OUTPUT_HANDLE, { kind: 'console', direction: 'output' }],
-      [CONSOLE_ERROR_HANDLE, { kind: 'console', direction: 'output' }],
-    ]),
     threads: [],
     exitStatus: null,
   };
+  createHandleTable(k, eprocess);
+  openStandardHandles(k, eprocess);
   k.processes.push(proc);
   return proc;
 }

@@ -3,7 +3,7 @@
 // them the CPU switches away (through the DISPATCH_LEVEL software interrupt the caller's
 // trap path runs before returning). When the last process has ended the machine stops; its
 // result is the first process's exit status (the program `ntlab run` started).
-// HOOK (issue 5): run down the handle table, signal the process object.
+// The process's handles close (ObKillProcess) and its object is signalled.
 import type { Kernel } from '../kernel.ts';
 import type { ServiceBody } from '../ke/services.ts';
 import type { Process } from './process.ts';
@@ -11,6 +11,8 @@ import { EPROCESS, KTHREAD } from '../layouts.ts';
 import { NtCurrentProcess, THREAD_STATE_READY, THREAD_STATE_TERMINATED } from '../ke/constants.ts';
 import { STATUS_INVALID_HANDLE, STATUS_SUCCESS } from '../ex/status.ts';
 import { switchAway, threadEnded, unreadyThread } from '../ke/scheduler.ts';
+import { closeAllHandles } from '../ob/handle.ts';
+import { setSignalState } from '../ke/dispatcher.ts';
 
 /** Marks a thread ended: off the ready queue, signalled, its waiters woken. */
 export function endThread(k: Kernel, thread: number): void {
@@ -28,6 +30,8 @@ export function terminateProcess(k: Kernel, status: number, p: Process | undefin
   p.exitStatus = status >>> 0;
   k.emit({ kind: 'process-exit', process: p.eprocess, status: status >>> 0 });
   for (const thread of p.threads) endThread(k, thread);
+  closeAllHandles(k, p.eprocess);
+  setSignalState(k, p.eprocess, 1);
   if (k.processes.every(q => q.exitStatus !== null)) {
     k.stop({ kind: 'process-exit', status: k.processes[0].exitStatus! });
     return;

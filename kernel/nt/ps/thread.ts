@@ -42,13 +42,15 @@ export interface ThreadStart {
   esp?: number;
   stack?: { base: number; limit: number };
 }
+import { createObject } from '../ob/object.ts';
+import { obType } from '../ob/types.ts';
 
 let nextTid = 0x10;
 
 /** A thread of `p` that will start in user mode as `start` says (for the first thread of a
  *  program: kernel32!BaseProcessStartThunk with EAX = the entry point, as NT does it). */
 export function createThread(k: Kernel, p: Process, start: ThreadStart): Thread {
-  const ethread = k.pool.allocate(ETHREAD.size);
+  const ethread = createObject(k, obType(k, 'Thread'), ETHREAD.size);
   const stackPages = KERNEL_STACK_SIZE / PAGE_SIZE;
   const stackBottom = kseg0(k.pages.allocContiguous(stackPages));
   const initialStack = stackBottom + KERNEL_STACK_SIZE;

@@ -1,10 +1,13 @@
-// NtCreateThread and NtTerminateThread, first slice: threads of the current process, named
-// by bootstrap handles (ob/bootstrap.ts) until the object manager exists.
+// NtCreateThread and NtTerminateThread: threads of the current process, named by handles
+// of the object manager's handle table.
 import type { ServiceBody } from '../ke/services.ts';
 import type { Kernel } from '../kernel.ts';
 import { CONTEXT, ETHREAD, KTHREAD, CLIENT_ID } from '../layouts.ts';
 import { createThread } from './thread.ts';
-import { createHandle, lookupHandle } from '../ob/bootstrap.ts';
+import { createHandle, referenceObjectByHandle } from '../ob/handle.ts';
+import { dereferenceObject } from '../ob/object.ts';
+import { obType, mapAccess } from '../ob/types.ts';
+import { THREAD_TERMINATE } from '../ob/access.ts';
 import { readyThread, switchAway } from '../ke/scheduler.ts';
 import { terminateProcess, endThread } from './terminate.ts';
 import { UserMode } from '../ke/irql.ts';
@@ -35,7 +38,8 @@ export const NtCreateThread: ServiceBody = ({ kernel, mem, previousMode, args })
     regs: { Eax: c.get('Eax'), Ebx: c.get('Ebx'), Ecx: c.get('Ecx'), Edx: c.get('Edx'), Esi: c.get('Esi'), Edi: c.get('Edi'), Ebp: c.get('Ebp') },
     stack: { base: mem.read32(initialTeb + INITIAL_TEB_STACK_BASE) >>> 0, limit: mem.read32(initialTeb + INITIAL_TEB_STACK_LIMIT) >>> 0 },
   });
-  mem.write32(handleOut, createHandle(p, { kind: 'thread', ethread: t.ethread }));
+  mem.write32(handleOut, createHandle(kernel, p.eprocess, t.ethread, mapAccess(kernel, obType(kernel, 'Thread'), args[1])));
+  dereferenceObject(kernel, t.ethread);   // the creation's reference: the handle and the scheduler hold it now
   if (clientId) {
     const cid = ETHREAD.at(kernel.vm, t.ethread);
     mem.write32(clientId, cid.get('Cid.UniqueProcess'));
@@ -58,12 +62,13 @@ export function terminateThread(k: Kernel, thread: number, status: number): void
 }
 
 /** NtTerminateThread(ThreadHandle, ExitStatus): NULL or NtCurrentThread() is the caller. */
-export const NtTerminateThread: ServiceBody = ({ kernel, thread, args: [handle, status] }) => {
+export const NtTerminateThread: ServiceBody = ({ kernel, thread, previousMode, args: [handle, status] }) => {
   let target = thread;
   if (handle !== 0 && handle !== NtCurrentThread) {
-    const o = lookupHandle(kernel.currentProcess(), handle);
-    if (o?.kind !== 'thread') return STATUS_INVALID_HANDLE;
-    target = o.ethread;
+    const r = referenceObjectByHandle(kernel, handle, THREAD_TERMINATE, obType(kernel, 'Thread'), previousMode);
+    if (r.status !== STATUS_SUCCESS) return r.status;
+    target = r.body;
+    dereferenceObject(kernel, r.body);
   }
   if (KTHREAD.at(kernel.vm, target).get('State') !== THREAD_STATE_TERMINATED) terminateThread(kernel, target, status);
   return STATUS_SUCCESS;

@@ -10,6 +10,7 @@ org KERNEL_IMAGE_BASE               ; defined by image.ts (0x80100000)
 %include "irql.asm"                 ; KfRaiseIrql, KfLowerIrql, KiDeliverApc, KeBugCheckEx
 %include "clock.asm"                ; HalpClockInterrupt
 %include "ctxswap.asm"              ; KiDispatchInterrupt, SwapContext, KiIdleLoop
+%include "io.asm"                   ; ObpRootDirectoryObject, the I/O manager's stubs
 %include "services.inc"             ; GENERATED: MainSSDT thunks, MainSSDT, MainSSPT
 %include "descriptors.inc"          ; GENERATED: KeServiceDescriptorTable(Shadow)
 

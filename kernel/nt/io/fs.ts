@@ -1,0 +1,122 @@
+// The file-system driver over the virtual disk (kernel/store): \Device\HarddiskVolume1 is
+// volume C:. FILE_OBJECT.FsContext holds the disk node id; the store's error codes become
+// the NTSTATUS docs/disk.md gives. Synchronous files advance CurrentByteOffset here, as
+// NT's file systems do.
+import type { Kernel } from '../kernel.ts';
+import type { VirtualDisk } from '../../store/disk.ts';
+import { FILE_OBJECT, IRP } from '../oblayouts.ts';
+import { createDriver, createDevice, completeWith, currentStackLocation, FILE_DEVICE_DISK_FILE_SYSTEM, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, IRP_MJ_CLEANUP } from './iomgr.ts';
+import { readUnicodeStringAt } from '../ob/object.ts';
+import { FO_SYNCHRONOUS_IO, FO_DELETE_ON_CLOSE, FILE_CREATE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_SUPERSEDE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN } from './file.ts';
+import { WRITE_TO_END_LOW } from './rw.ts';
+import {
+  STATUS_SUCCESS, STATUS_END_OF_FILE, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, STATUS_OBJECT_NAME_COLLISION,
+  STATUS_OBJECT_NAME_INVALID, STATUS_DIRECTORY_NOT_EMPTY, STATUS_FILE_IS_A_DIRECTORY, STATUS_NOT_A_DIRECTORY, STATUS_FILE_DELETED,
+  STATUS_CANNOT_DELETE, STATUS_ACCESS_DENIED, STATUS_INVALID_PARAMETER, STATUS_NOT_SAME_DEVICE, STATUS_DISK_FULL,
+  STATUS_INVALID_DEVICE_REQUEST,
+} from '../ex/status.ts';
+
+/** The store's error codes as NTSTATUS (docs/disk.md). */
+export const DISK_ERROR_STATUS: Record<string, number> = {
+  'not-found': STATUS_OBJECT_NAME_NOT_FOUND, 'path-not-found': STATUS_OBJECT_PATH_NOT_FOUND,
+  'collision': STATUS_OBJECT_NAME_COLLISION, 'invalid-name': STATUS_OBJECT_NAME_INVALID,
+  'not-empty': STATUS_DIRECTORY_NOT_EMPTY, 'is-directory': STATUS_FILE_IS_A_DIRECTORY,
+  'not-directory': STATUS_NOT_A_DIRECTORY, 'deleted': STATUS_FILE_DELETED, 'read-only': STATUS_CANNOT_DELETE,
+  'access-denied': STATUS_ACCESS_DENIED, 'move-into-self': STATUS_INVALID_PARAMETER,
+  'not-same-volume': STATUS_NOT_SAME_DEVICE, 'disk-full': STATUS_DISK_FULL, 'invalid-parameter': STATUS_INVALID_PARAMETER,
+  'no-such-volume': STATUS_OBJECT_PATH_NOT_FOUND,
+};
+const statusOf = (error: string) => DISK_ERROR_STATUS[error] ?? STATUS_INVALID_PARAMETER;
+
+/** The disk each machine's file system works on (the Machine hands it over at boot). */
+const disks = new WeakMap<Kernel, { disk: VirtualDisk; volume: number; root: number }>();
+export function diskOf(k: Kernel) { return disks.get(k)!; }
+
+const DISPOSITION_SHIFT = 24;
+
+function create(k: Kernel, _device: number, irp: number): number {
+  const s = currentStackLocation(k, irp);
+  const file = s.get('FileObject');
+  const { disk, volume, root } = diskOf(k);
+  const name = readUnicodeStringAt(k, FILE_OBJECT.at(k.vm, file).addressOf('FileName'));
+  const parts = name.split('\\').filter(p => p !== '');
+  const options = s.get('Parameters[1]') & 0xFFFFFF, disposition = s.get('Parameters[1]') >>> DISPOSITION_SHIFT;
+  const found = parts.length ? disk.lookup(volume, parts) : disk.stat(root);
+  let node: number, info = FILE_OPENED;
+  if (found.ok) {
+    if (disposition === FILE_CREATE) return completeWith(k, irp, STATUS_OBJECT_NAME_COLLISION, 0);
+    if (found.value.isDirectory && options & FILE_NON_DIRECTORY_FILE) return completeWith(k, irp, STATUS_FILE_IS_A_DIRECTORY, 0);
+    if (!found.value.isDirectory && options & FILE_DIRECTORY_FILE) return completeWith(k, irp, STATUS_NOT_A_DIRECTORY, 0);
+    node = found.value.id;
+    if (disposition === FILE_OVERWRITE || disposition === FILE_OVERWRITE_IF || disposition === FILE_SUPERSEDE) {
+      const t = disk.setEndOfFile(node, 0);
+      if (!t.ok) return completeWith(k, irp, statusOf(t.error), 0);
+      info = FILE_OVERWRITTEN;
+    }
+  } else {
+    if (found.error !== 'not-found' || disposition === FILE_OPEN || disposition === FILE_OVERWRITE) return completeWith(k, irp, statusOf(found.error), 0);
+    const parent = parts.length > 1 ? disk.lookup(volume, parts.slice(0, -1)) : disk.stat(root);
+    if (!parent.ok) return completeWith(k, irp, statusOf(parent.error === 'not-found' ? 'path-not-found' : parent.error), 0);
+    const made = disk.create(parent.value.id, parts[parts.length - 1], { directory: !!(options & FILE_DIRECTORY_FILE), attributes: s.get('Parameters[2]') & 0xFFFF });
+    if (!made.ok) return completeWith(k, irp, statusOf(made.error), 0);
+    node = made.value.id;
+    info = FILE_CREATED;
+  }
+  FILE_OBJECT.at(k.vm, file).set('FsContext', node);
+  return completeWith(k, irp, STATUS_SUCCESS, info);
+}
+
+/** The transfer's offset (already resolved by the I/O manager; -1 high: end of file). */
+function offsetOf(k: Kernel, irp: number, node: number): number {
+  const s = currentStackLocation(k, irp);
+  if (s.get('ByteOffsetHigh') === 0xFFFFFFFF && s.get('ByteOffsetLow') === WRITE_TO_END_LOW) {
+    const st = diskOf(k).disk.stat(node);
+    return st.ok ? st.value.endOfFile : 0;
+  }
+  return s.get('ByteOffsetHigh') * 0x100000000 + s.get('ByteOffsetLow');
+}
+
+function advance(k: Kernel, file: number, to: number): void {
+  const f = FILE_OBJECT.at(k.vm, file);
+  if (!(f.get('Flags') & FO_SYNCHRONOUS_IO)) return;
+  f.set('CurrentByteOffset[0]', to >>> 0);
+  f.set('CurrentByteOffset[1]', Math.floor(to / 0x100000000));
+}
+
+function read(k: Kernel, _device: number, irp: number): number {
+  const s = currentStackLocation(k, irp);
+  const file = s.get('FileObject'), node = FILE_OBJECT.at(k.vm, file).get('FsContext');
+  const offset = offsetOf(k, irp, node), length = s.get('Length');
+  const r = diskOf(k).disk.read(node, offset, length);
+  if (!r.ok) return completeWith(k, irp, r.error === 'is-directory' ? STATUS_INVALID_DEVICE_REQUEST : statusOf(r.error), 0);
+  if (length && r.value.length === 0) return completeWith(k, irp, STATUS_END_OF_FILE, 0);
+  if (r.value.length) k.vm.writeBytes(IRP.at(k.vm, irp).get('SystemBuffer'), r.value);
+  advance(k, file, offset + r.value.length);
+  return completeWith(k, irp, STATUS_SUCCESS, r.value.length);
+}
+
+function write(k: Kernel, _device: number, irp: number): number {
+  const s = currentStackLocation(k, irp);
+  const file = s.get('FileObject'), node = FILE_OBJECT.at(k.vm, file).get('FsContext');
+  const offset = offsetOf(k, irp, node), length = s.get('Length');
+  const bytes = length ? k.vm.readBytes(IRP.at(k.vm, irp).get('SystemBuffer'), length) : new Uint8Array(0);
+  const r = diskOf(k).disk.write(node, offset, bytes);
+  if (!r.ok) return completeWith(k, irp, r.error === 'is-directory' ? STATUS_INVALID_DEVICE_REQUEST : statusOf(r.error), 0);
+  advance(k, file, offset + length);
+  return completeWith(k, irp, STATUS_SUCCESS, length);
+}
+
+/** The last handle: a delete-on-close (or disposition-deleted) file goes. */
+function cleanup(k: Kernel, _device: number, irp: number): number {
+  const f = FILE_OBJECT.at(k.vm, currentStackLocation(k, irp).get('FileObject'));
+  if (f.get('Flags') & FO_DELETE_ON_CLOSE || f.get('DeletePending')) diskOf(k).disk.delete(f.get('FsContext'));
+  return completeWith(k, irp, STATUS_SUCCESS, 0);
+}
+
+export function createFileSystem(k: Kernel, disk: VirtualDisk): number {
+  const vol = disk.volume('C');
+  if (!vol.ok) throw new Error(`the disk has no C: volume (${vol.message})`);
+  disks.set(k, { disk, volume: vol.value.id, root: vol.value.root });
+  const driver = createDriver(k, { name: 'Ntfs', dispatch: { [IRP_MJ_CREATE]: create, [IRP_MJ_READ]: read, [IRP_MJ_WRITE]: write, [IRP_MJ_CLEANUP]: cleanup } });
+  return createDevice(k, driver, 'HarddiskVolume1', FILE_DEVICE_DISK_FILE_SYSTEM);
+}

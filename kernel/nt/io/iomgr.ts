@@ -1,0 +1,135 @@
+// The I/O manager's core: driver and device objects, IRPs with their stack locations in
+// pool, IoCallDriver and IoCompleteRequest. Drivers are host TypeScript: a DRIVER_OBJECT's
+// MajorFunction slots hold the address of the I/O manager's guest stub for "a host
+// dispatch routine" and the routines themselves are registered here by driver object
+// (code, not state: every request, file and device is in guest memory).
+import type { Kernel } from '../kernel.ts';
+import { DEVICE_OBJECT, DRIVER_OBJECT, IRP, IO_STACK_LOCATION, IRP_MJ_MAXIMUM_FUNCTION } from '../oblayouts.ts';
+import { createNamedObject } from '../ob/namespace.ts';
+import { findObject } from '../ob/namespace.ts';
+import { writeUnicodeString } from '../ob/object.ts';
+import { STATUS_INVALID_DEVICE_REQUEST } from '../ex/status.ts';
+
+export const IRP_MJ_CREATE = 0x00;
+export const IRP_MJ_CLOSE = 0x02;
+export const IRP_MJ_READ = 0x03;
+export const IRP_MJ_WRITE = 0x04;
+export const IRP_MJ_QUERY_INFORMATION = 0x05;
+export const IRP_MJ_SET_INFORMATION = 0x06;
+export const IRP_MJ_FLUSH_BUFFERS = 0x09;
+export const IRP_MJ_QUERY_VOLUME_INFORMATION = 0x0A;
+export const IRP_MJ_DIRECTORY_CONTROL = 0x0C;
+export const IRP_MJ_CLEANUP = 0x12;
+export const IO_TYPE_IRP = 6, IO_TYPE_DEVICE = 3, IO_TYPE_DRIVER = 4, IO_TYPE_FILE = 5;
+/** DEVICE_OBJECT.DeviceType. */
+export const FILE_DEVICE_DISK_FILE_SYSTEM = 0x08, FILE_DEVICE_NULL = 0x15, FILE_DEVICE_CONSOLE = 0x50;
+
+/** A dispatch routine: returns the status IoCallDriver returns (STATUS_PENDING when it
+ *  keeps the IRP to complete later). */
+export type DispatchRoutine = (k: Kernel, device: number, irp: number) => number;
+export interface HostDriver { name: string; dispatch: Partial<Record<number, DispatchRoutine>> }
+
+const drivers = new WeakMap<Kernel, Map<number, HostDriver>>();
+
+/** IoCreateDriver: \Driver\<name>, its dispatch table filled from `driver`. */
+export function createDriver(k: Kernel, driver: HostDriver): number {
+  const directory = findObject(k, '\\Driver') || createNamedObject(k, 'Directory', 0xA4, findObject(k, '\\'), 'Driver');
+  const object = createNamedObject(k, 'Driver', DRIVER_OBJECT.size, directory, driver.name);
+  const d = DRIVER_OBJECT.at(k.vm, object);
+  d.set('Type', IO_TYPE_DRIVER);
+  d.set('Size', DRIVER_OBJECT.size);
+  writeUnicodeString(k, d.addressOf('DriverName'), `\\Driver\\${driver.name}`);
+  const invalid = k.sym('IopInvalidDeviceRequest'), host = k.sym('IopHostDispatch');
+  for (let mj = 0; mj <= IRP_MJ_MAXIMUM_FUNCTION; mj++) d.set(`MajorFunction[${mj}]`, driver.dispatch[mj] ? host : invalid);
+  let m = drivers.get(k);
+  if (!m) drivers.set(k, m = new Map());
+  m.set(object, driver);
+  return object;
+}
+
+/** IoCreateDevice: a named device in \Device, with `extension` bytes of device extension. */
+export function createDevice(k: Kernel, driver: number, name: string, deviceType: number, extension = 0): number {
+  const device = createNamedObject(k, 'Device', DEVICE_OBJECT.size, findObject(k, '\\Device'), name);
+  const d = DEVICE_OBJECT.at(k.vm, device);
+  d.set('Type', IO_TYPE_DEVICE);
+  d.set('Size', DEVICE_OBJECT.size);
+  d.set('DriverObject', driver);
+  d.set('DeviceType', deviceType);
+  d.set('StackSize', 1);
+  if (extension) d.set('DeviceExtension', k.pool.allocate(extension, k.vm));
+  const dr = DRIVER_OBJECT.at(k.vm, driver);
+  d.set('NextDevice', dr.get('DeviceObject'));
+  dr.set('DeviceObject', device);
+  return device;
+}
+
+export function driverOf(k: Kernel, device: number): HostDriver | undefined {
+  return drivers.get(k)?.get(DEVICE_OBJECT.at(k.vm, device).get('DriverObject'));
+}
+
+/** IoAllocateIrp(StackSize): the IRP and its stack locations, zeroed; the current
+ *  location starts one past the last (IoCallDriver steps down into it). */
+export function allocateIrp(k: Kernel, stackSize: number): number {
+  const size = IRP.size + stackSize * IO_STACK_LOCATION.size;
+  const irp = k.pool.allocate(size, k.vm);
+  const i = IRP.at(k.vm, irp);
+  i.set('Type', IO_TYPE_IRP);
+  i.set('Size', size);
+  i.set('StackCount', stackSize);
+  i.set('CurrentLocation', stackSize + 1);
+  i.set('CurrentStackLocation', irp + IRP.size + stackSize * IO_STACK_LOCATION.size);
+  k.vm.write32(i.addressOf('ThreadListEntry'), i.addressOf('ThreadListEntry'));
+  k.vm.write32(i.addressOf('ThreadListEntry') + 4, i.addressOf('ThreadListEntry'));
+  return irp;
+}
+
+export function freeIrp(k: Kernel, irp: number): void {
+  k.pool.release(irp, IRP.at(k.vm, irp).get('Size'));
+}
+
+/** IoGetNextIrpStackLocation: where the caller fills in the request for the driver. */
+export function nextStackLocation(k: Kernel, irp: number): number {
+  return IRP.at(k.vm, irp).get('CurrentStackLocation') - IO_STACK_LOCATION.size;
+}
+
+/** IoGetCurrentIrpStackLocation: the request as the driver sees it. */
+export function currentStackLocation(k: Kernel, irp: number) {
+  return IO_STACK_LOCATION.at(k.vm, IRP.at(k.vm, irp).get('CurrentStackLocation'));
+}
+
+/** IoCallDriver: one stack location down, the device's driver's MajorFunction. */
+export function callDriver(k: Kernel, device: number, irp: number): number {
+  const i = IRP.at(k.vm, irp);
+  i.set('CurrentLocation', i.get('CurrentLocation') - 1);
+  const location = i.get('CurrentStackLocation') - IO_STACK_LOCATION.size;
+  i.set('CurrentStackLocation', location);
+  const s = IO_STACK_LOCATION.at(k.vm, location);
+  s.set('DeviceObject', device);
+  const major = s.get('MajorFunction');
+  const driver = driverOf(k, device);
+  if (k.currentThread()) k.emit({ kind: 'irp-dispatch', irp, major, device, driver: driver?.name ?? '?' });
+  const routine = driver?.dispatch[major];
+  if (!routine) return completeWith(k, irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+  return routine(k, device, irp);
+}
+
+/** Completes `irp` with a status and information and returns the status (for dispatch
+ *  routines that finish at once). */
+export function completeWith(k: Kernel, irp: number, status: number, information: number): number {
+  const i = IRP.at(k.vm, irp);
+  i.set('IoStatus.Status', status);
+  i.set('IoStatus.Information', information);
+  completeRequest(k, irp);
+  return status;
+}
+
+/** How the I/O manager finishes a request it issued (io/complete.ts registers it). */
+let completion: (k: Kernel, irp: number) => void = () => { throw new Error('no I/O completion registered'); };
+export function setCompletion(fn: (k: Kernel, irp: number) => void): void { completion = fn; }
+
+/** IoCompleteRequest: the driver is done with the IRP. */
+export function completeRequest(k: Kernel, irp: number): void {
+  const i = IRP.at(k.vm, irp);
+  if (k.currentThread()) k.emit({ kind: 'irp-complete', irp, major: currentStackLocation(k, irp).get('MajorFunction'), status: i.get('IoStatus.Status') >>> 0, information: i.get('IoStatus.Information') });
+  completion(k, irp);
+}
