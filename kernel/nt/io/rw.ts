@@ -34,8 +34,7 @@ export const NtReadFile: ServiceBody = call => transfer(call, { write: false });
 export const NtWriteFile: ServiceBody = call => transfer(call, { write: true });
 
 function transfer(call: ServiceCall, t: Transfer): number {
-  const { kernel: k, mem, previousMode, args } = call;
-  const [handle, eventHandle, apcRoutine, apcContext, iosb, buffer, length, byteOffsetPtr, key] = args;
+  const { kernel: k, previousMode, args: [handle] } = call;
   const access = t.write ? FILE_WRITE_DATA : FILE_READ_DATA;
   let r = referenceObjectByHandle(k, handle, access, obType(k, 'File'), previousMode);
   if (t.write && r.status !== STATUS_SUCCESS) {
@@ -43,15 +42,29 @@ function transfer(call: ServiceCall, t: Transfer): number {
     if (append.status === STATUS_SUCCESS) r = append;
   }
   if (r.status !== STATUS_SUCCESS) return r.status;
-  const file = r.body;
-  const release = (status: number) => { dereferenceObject(k, file); return status; };
+  const held: number[] = [r.body];
+  // Until the IRP owns them, a fault probing the caller's memory must not leak the
+  // references taken (the file's, the event's): they are dropped and the fault goes on.
+  let request: Request | number;
+  try { request = prepare(call, t, r.body, held); }
+  catch (e) { for (const o of held) dereferenceObject(k, o); throw e; }
+  if (typeof request === 'number') { for (const o of held) dereferenceObject(k, o); return request; }
+  return issue(k, r.body, request);
+}
+
+type Request = IrpSpec & { data: Uint8Array | null };
+
+/** The checks after the handle's: the caller's buffers, the offset rules (behaviours 13,
+ *  14), the event. A status, or the request to issue. */
+function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): Request | number {
+  const { kernel: k, mem, previousMode, args } = call;
+  const [, eventHandle, apcRoutine, apcContext, iosb, buffer, length, byteOffsetPtr, key] = args;
   const f = FILE_OBJECT.at(k.vm, file);
   const sync = !!(f.get('Flags') & FO_SYNCHRONOUS_IO);
   if (previousMode === UserMode) {
     mem.probe(iosb, IO_STATUS_BLOCK.size, true);
     if (length) mem.probe(buffer, length, !t.write);
   }
-  // The offset: behaviours 13 and 14.
   let low: number, high: number;
   if (byteOffsetPtr) {
     if (previousMode === UserMode) mem.probe(byteOffsetPtr, 8, false);
@@ -59,21 +72,28 @@ function transfer(call: ServiceCall, t: Transfer): number {
   } else { low = USE_FILE_POINTER_LOW; high = -1; }
   const usePointer = low === USE_FILE_POINTER_LOW && high === -1;
   const toEnd = t.write && low === WRITE_TO_END_LOW && high === -1;
-  if (!sync && !byteOffsetPtr) return release(STATUS_INVALID_PARAMETER);
-  if (high < 0 && !(sync && usePointer) && !toEnd) return release(STATUS_INVALID_PARAMETER);
+  if (!sync && !byteOffsetPtr) return STATUS_INVALID_PARAMETER;
+  if (high < 0 && !(sync && usePointer) && !toEnd) return STATUS_INVALID_PARAMETER;
   if (usePointer) { low = f.get('CurrentByteOffset[0]'); high = f.get('CurrentByteOffset[1]'); }
-
+  // The caller's data, copied now: the last touch of its memory before the IRP exists.
+  const data = t.write && length ? mem.readBytes(buffer, length) : null;
   let event = 0;
   if (eventHandle) {
     const e = referenceObjectByHandle(k, eventHandle, EVENT_MODIFY_STATE, obType(k, 'Event'), previousMode);
-    if (e.status !== STATUS_SUCCESS) return release(e.status);
-    event = e.body;
-    setSignalState(k, event, 0);
+    if (e.status !== STATUS_SUCCESS) return e.status;
+    held.push(event = e.body);
   }
+  return { file, event, apcRoutine, apcContext, iosb, buffer, length, low, high: toEnd ? -1 : high, key, write: t.write, mode: previousMode, data };
+}
+
+/** IoCallDriver with the request's IRP; a synchronous file waits for a pended one. */
+function issue(k: Kernel, file: number, request: Request): number {
+  const f = FILE_OBJECT.at(k.vm, file);
+  const sync = !!(f.get('Flags') & FO_SYNCHRONOUS_IO);
+  if (request.event) setSignalState(k, request.event, 0);
   setSignalState(k, file + FILE_OBJECT.off.Event, 0);
-  const irp = buildIrp(k, { file, event, apcRoutine, apcContext, iosb, buffer, length, low, high: toEnd ? -1 : high, key, write: t.write, mode: previousMode });
-  const device = f.get('DeviceObject');
-  const status = callDriver(k, device, irp);
+  const irp = buildIrp(k, request);
+  const status = callDriver(k, f.get('DeviceObject'), irp);
   // The driver owns the IRP now; its completion drops the file's reference.
   if (!sync) return STATUS_PENDING;
   if (status !== STATUS_PENDING) return status;
@@ -89,7 +109,7 @@ interface IrpSpec {
 }
 
 /** The IRP of a read or write: buffered I/O through a pool buffer of `length` bytes. */
-function buildIrp(k: Kernel, s: IrpSpec): number {
+function buildIrp(k: Kernel, s: Request): number {
   const device = FILE_OBJECT.at(k.vm, s.file).get('DeviceObject');
   const irp = allocateIrp(k, DEVICE_OBJECT.at(k.vm, device).get('StackSize'));
   const i = IRP.at(k.vm, irp);
@@ -103,7 +123,7 @@ function buildIrp(k: Kernel, s: IrpSpec): number {
   i.set('UserBuffer', s.buffer);
   if (s.length) {
     const system = k.pool.allocate(s.length, k.vm);
-    if (s.write) k.vm.writeBytes(system, k.vm.readBytes(s.buffer, s.length));
+    if (s.data) k.vm.writeBytes(system, s.data);
     i.set('SystemBuffer', system);
     i.set('Flags', IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | (s.write ? 0 : IRP_INPUT_OPERATION));
   }

@@ -12,7 +12,8 @@
 // KiDeliverApc call runs all queued kernel APCs first. Their KernelRoutine is host code (a
 // TypeScript function, as service bodies are): the KAPC's KernelRoutine field points at
 // KiHostKernelApcRoutine to say so, and the host keeps the function by KAPC address.
-// Not done: kernel APCs waking a thread from a wait; normal (non-special) kernel APCs.
+// A kernel APC queued to a waiting thread wakes it to run the APC; the wait then goes on
+// (kernelapcwait.ts). Not done: normal (non-special) kernel APCs.
 import type { Kernel } from '../kernel.ts';
 import type { ServiceBody } from './services.ts';
 import { KAPC, KTHREAD, KTRAP_FRAME, CONTEXT, LIST_ENTRY } from '../layouts.ts';
@@ -32,6 +33,7 @@ import { referenceObjectByHandle } from '../ob/handle.ts';
 import { dereferenceObject } from '../ob/object.ts';
 import { obType } from '../ob/types.ts';
 import { isWaitingAlertably, unwaitThread } from './scheduler.ts';
+import { wakeForKernelApc, resumeWaitAfterKernelApcs } from './kernelapcwait.ts';
 
 const USER_APC_LIST_HEAD = KTHREAD.path(`ApcState.ApcListHead[${UserMode}]`);
 const KERNEL_APC_LIST_HEAD = KTHREAD.path(`ApcState.ApcListHead[${KernelMode}]`);
@@ -41,27 +43,51 @@ export type KernelApcRoutine = (k: Kernel, apc: number) => void;
 const kernelRoutines = new WeakMap<Kernel, Map<number, KernelApcRoutine>>();
 const routinesOf = (k: Kernel) => { let m = kernelRoutines.get(k); if (!m) kernelRoutines.set(k, m = new Map()); return m; };
 
-/** KeInitializeApc + KeInsertQueueApc for a kernel-mode APC on `thread`. */
-export function queueKernelApc(k: Kernel, thread: number, routine: KernelApcRoutine, arg1 = 0, arg2 = 0): number {
-  const apc = k.pool.allocate(KAPC.size);
+/** KeInitializeApc: a KAPC for `thread`. A kernel APC names KiHostKernelApcRoutine (its
+ *  routine is host code, kept by address); a user APC carries its NormalRoutine/Context. */
+export function initializeApc(k: Kernel, apc: number, thread: number, mode: number, normalRoutine = 0, normalContext = 0): void {
   const a = KAPC.at(k.vm, apc);
   a.set('Type', ApcObject);
   a.set('Size', KAPC.size);
   a.set('Thread', thread);
-  a.set('KernelRoutine', k.sym('KiHostKernelApcRoutine'));
+  a.set('KernelRoutine', mode === KernelMode ? k.sym('KiHostKernelApcRoutine') : 0);
+  a.set('NormalRoutine', normalRoutine);
+  a.set('NormalContext', normalContext);
+  a.set('ApcMode', mode);
+  a.set('ApcStateIndex', OriginalApcEnvironment);
+  a.set('Inserted', 0);
+}
+
+/** KeInsertQueueApc: the KAPC goes on its thread's list for its mode. A kernel APC sets
+ *  KernelApcPending, asks for APC_LEVEL when its thread is the current one, and wakes its
+ *  thread from a wait to run it (KiInsertQueueApc's KiUnwaitThread(STATUS_KERNEL_APC));
+ *  the wait goes on afterwards (kernelapcwait.ts). False if it is queued already. */
+export function insertQueueApc(k: Kernel, apc: number, arg1: number, arg2: number): boolean {
+  const a = KAPC.at(k.vm, apc);
+  if (a.get('Inserted')) return false;
+  const thread = a.get('Thread'), mode = a.get('ApcMode');
   a.set('SystemArgument1', arg1);
   a.set('SystemArgument2', arg2);
-  a.set('ApcMode', KernelMode);
-  a.set('ApcStateIndex', OriginalApcEnvironment);
-  routinesOf(k).set(apc, routine);
-  insertTailList(k.vm, thread + KERNEL_APC_LIST_HEAD, a.addressOf('ApcListEntry'));
+  insertTailList(k.vm, thread + (mode === KernelMode ? KERNEL_APC_LIST_HEAD : USER_APC_LIST_HEAD), a.addressOf('ApcListEntry'));
   a.set('Inserted', 1);
+  k.emit({ kind: 'apc-queue', apc, mode: mode === KernelMode ? KernelMode : UserMode, routine: mode === KernelMode ? a.get('KernelRoutine') : a.get('NormalRoutine') });
+  if (mode !== KernelMode) return true;
   KTHREAD.at(k.vm, thread).set('ApcState.KernelApcPending', 1);
-  k.emit({ kind: 'apc-queue', apc, mode: KernelMode, routine: a.get('KernelRoutine') });
   if (thread === k.currentThread()) {
     const pcr = k.pcr();
     pcr.set('IRR', pcr.get('IRR') | (1 << APC_LEVEL));
+  } else {
+    wakeForKernelApc(k, thread);
   }
+  return true;
+}
+
+/** A kernel-mode APC on `thread` running host `routine`. */
+export function queueKernelApc(k: Kernel, thread: number, routine: KernelApcRoutine, arg1 = 0, arg2 = 0): number {
+  const apc = k.pool.allocate(KAPC.size);
+  initializeApc(k, apc, thread, KernelMode);
+  routinesOf(k).set(apc, routine);
+  insertQueueApc(k, apc, arg1, arg2);
   return apc;
 }
 
@@ -75,25 +101,15 @@ function deliverKernelApcs(k: Kernel, thread: number): void {
     k.emit({ kind: 'apc-deliver', apc, mode: KernelMode, routine: KAPC.at(k.vm, apc).get('KernelRoutine') });
     routine?.(k, apc);
   }
+  resumeWaitAfterKernelApcs(k, thread);
 }
 const userListHead = (_k: Kernel, thread: number) => (thread + USER_APC_LIST_HEAD) >>> 0;
 
-/** KeInitializeApc + KeInsertQueueApc for a user-mode APC on `thread`. */
+/** A user-mode APC on `thread`: NormalRoutine(context, arg1, arg2) at its next delivery. */
 export function queueUserApc(k: Kernel, thread: number, routine: number, context: number, arg1: number, arg2: number): number {
   const apc = k.pool.allocate(KAPC.size);
-  const a = KAPC.at(k.vm, apc);
-  a.set('Type', ApcObject);
-  a.set('Size', KAPC.size);
-  a.set('Thread', thread);
-  a.set('NormalRoutine', routine);
-  a.set('NormalContext', context);
-  a.set('SystemArgument1', arg1);
-  a.set('SystemArgument2', arg2);
-  a.set('ApcMode', UserMode);
-  a.set('ApcStateIndex', OriginalApcEnvironment);
-  insertTailList(k.vm, userListHead(k, thread), a.addressOf('ApcListEntry'));
-  a.set('Inserted', 1);
-  k.emit({ kind: 'apc-queue', apc, mode: UserMode, routine });
+  initializeApc(k, apc, thread, UserMode, routine, context);
+  insertQueueApc(k, apc, arg1, arg2);
   return apc;
 }
 

@@ -25,7 +25,7 @@ function satisfy(k: Kernel, object: number): void {
 }
 
 /** The wait status the objects allow now, or -1 when the wait must go on. */
-function test(k: Kernel, objects: number[], waitAll: boolean): number {
+export function testWait(k: Kernel, objects: number[], waitAll: boolean): number {
   if (waitAll) {
     if (!objects.every(o => isSignalled(k, o))) return -1;
     for (const o of objects) satisfy(k, o);
@@ -42,7 +42,7 @@ function test(k: Kernel, objects: number[], waitAll: boolean): number {
 export function signalObject(k: Kernel, object: number): void {
   for (const w of waitersOf(k).filter(x => x.objects.includes(object))) {
     if (!isSignalled(k, object)) break;
-    const status = test(k, w.objects, w.waitAll);
+    const status = testWait(k, w.objects, w.waitAll);
     if (status >= 0) unwaitThread(k, w.thread, status);
   }
 }
@@ -61,7 +61,7 @@ export interface WaitRequest {
  *  timeout); otherwise the thread waits and the status comes when it wakes. */
 export function waitForObjects(k: Kernel, req: WaitRequest): number {
   const thread = k.currentThread();
-  const now = test(k, req.objects, req.waitAll);
+  const now = testWait(k, req.objects, req.waitAll);
   if (now >= 0) return req.complete ? req.complete(now) : now;
   if (req.alertable && userApcQueued(k, thread)) {
     KTHREAD.at(k.vm, thread).set('ApcState.UserApcPending', 1);

@@ -87,7 +87,7 @@ export function switchAway(k: Kernel): void {
 
 /** A thread just became ready: preempt the current one if it has a lower priority (or is
  *  the idle thread) and nothing is chosen yet. */
-function preemptIfBetter(k: Kernel, thread: number): void {
+export function preemptIfBetter(k: Kernel, thread: number): void {
   const pcr = k.pcr();
   const current = pcr.get('PrcbData.CurrentThread');
   if (pcr.get('PrcbData.NextThread')) { readyThread(k, thread); return; }

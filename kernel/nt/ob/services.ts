@@ -27,6 +27,8 @@ export const NtClose: ServiceBody = ({ kernel, args: [handle] }) =>
  *  the target process (any two processes the caller has PROCESS_DUP_HANDLE on). */
 export const NtDuplicateObject: ServiceBody = ({ kernel, mem, previousMode, args }) => {
   const [sourceProcess, sourceHandle, targetProcess, targetOut, desired, attributes, options] = args;
+  // Probed before any reference is taken (as NT does), so a bad pointer leaks none.
+  if (targetOut && previousMode === UserMode) mem.probe(targetOut, 4, true);
   const processType = obType(kernel, 'Process');
   const src = referenceObjectByHandle(kernel, sourceProcess, PROCESS_DUP_HANDLE, processType, previousMode);
   if (src.status !== STATUS_SUCCESS) return src.status;
@@ -37,7 +39,6 @@ export const NtDuplicateObject: ServiceBody = ({ kernel, mem, previousMode, args
     const dst = referenceObjectByHandle(kernel, targetProcess, PROCESS_DUP_HANDLE, processType, previousMode);
     if (dst.status !== STATUS_SUCCESS) status = dst.status;
     else {
-      if (targetOut && previousMode === UserMode) mem.probe(targetOut, 4, true);
       const access = options & DUPLICATE_SAME_ACCESS ? source.access : mapAccess(kernel, objectType(kernel, source.body), desired);
       const attrs = options & DUPLICATE_SAME_ATTRIBUTES ? source.attributes : attributes & OBJ_INHERIT;
       const handle = createHandle(kernel, dst.body, source.body, access, attrs);

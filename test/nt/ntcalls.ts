@@ -1,0 +1,44 @@
+// Writing guest test programs that call ntdll services, without the push noise: `nt()`
+// is one stdcall (arguments in C order), `save(i)` stores EAX in result slot i, and
+// `ntName`/`objectAttributes` lay out a counted UTF-16 name with its OBJECT_ATTRIBUTES.
+import { imports, type Ran } from './machine.ts';
+
+/** One stdcall to an ntdll export: the arguments are pushed last first. */
+export function nt(name: string, ...args: (string | number)[]): string {
+  return [...args].reverse().map(a => `        push ${a}\n`).join('') + `        call [${name}]\n`;
+}
+
+/** EAX into result slot `i` (the `r` array at the start of .data). */
+export const save = (i: number) => `        mov [r+${4 * i}], eax\n`;
+
+/** `label`: a UNICODE_STRING over `text`, and `label`_oa: OBJECT_ATTRIBUTES naming it
+ *  (OBJ_CASE_INSENSITIVE, no root). */
+export function objectAttributes(label: string, text: string): string {
+  const chars = [...text].map(c => c.charCodeAt(0)).join(', ') || '0';
+  const bytes = 2 * text.length;
+  return `${label}_chars: dw ${chars}\n${label}: dw ${bytes}, ${bytes}\n        dd ${label}_chars\n` +
+    `${label}_oa: dd 0x18, 0, ${label}, 0x40, 0, 0\n`;
+}
+
+/** A whole program: imports, `r` (results) and the data, then the code, then exit. */
+export function program(services: string[], data: string, code: string, results = 32): string {
+  const names = [...new Set([...services, 'NtTerminateProcess'])];
+  return imports(...names) + `section .data\nr: times ${results} dd 0\n${data}\nsection .text\nglobal start\nstart:\n${code}` +
+    nt('NtTerminateProcess', -1, 0);
+}
+
+/** The program's result slots after the run. */
+export function results({ m }: Ran, n = 32): number[] {
+  const p = m.program!.process;
+  const exe = p.modules.find(x => x.name === 'test.exe')!;
+  const data = exe.base + exe.image.sections.find(s => s.name === '.data')!.rva;
+  return Array.from({ length: n }, (_, i) => p.vm.read32(data + 4 * i) >>> 0);
+}
+
+/** Reads bytes of the program's .data at a label's offset (labels after `r`). */
+export function dataBytes({ m }: Ran, offset: number, length: number): Uint8Array {
+  const p = m.program!.process;
+  const exe = p.modules.find(x => x.name === 'test.exe')!;
+  const data = exe.base + exe.image.sections.find(s => s.name === '.data')!.rva;
+  return p.vm.readBytes(data + offset, length);
+}
