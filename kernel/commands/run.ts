@@ -14,6 +14,10 @@ import type { StubForm } from '../nt/ke/genntdll.ts';
 import { LoaderError } from '../nt/ps/loader.ts';
 import { statusName } from '../nt/ex/status.ts';
 import { straceSink } from './strace.ts';
+import type { VirtualDisk } from '../store/disk.ts';
+import { openOrCreateDefaultDisk, DEFAULT_DISK_TIME } from '../store/default-disk.ts';
+import { TICKS_PER_MILLISECOND } from '../store/filetime.ts';
+import { instructionsPerMs } from '../nt/ke/clock.ts';
 
 export interface RunIo {
   stdout(text: string): void;
@@ -25,14 +29,17 @@ export interface RunIo {
 }
 
 export const RUN_USAGE = `  run FILE.asm|FILE.exe [ARGS...] [--trace] [--trace-json FILE] [--syscall int2e|sysenter]
-                                   [--max-instructions N]
-        assemble if needed, boot, and run the program; its console is this terminal`;
+                                   [--max-instructions N] [--disk FILE]
+        assemble if needed, boot, and run the program; its console is this terminal;
+        --disk FILE: the virtual disk to use and keep (made a default disk if missing;
+        default: a fresh default disk in memory)`;
 
 export const EXIT_BUDGET = 124;
 export const EXIT_CRASH = 3;
 
 interface RunArgs {
   file: string; args: string[]; trace: boolean; traceJson?: string; syscall: StubForm; maxInstructions: number;
+  disk?: string;
 }
 
 function parseRunArgs(argv: string[]): RunArgs | string {
@@ -43,6 +50,7 @@ function parseRunArgs(argv: string[]): RunArgs | string {
     const value = () => { if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`); return argv[++i]; };
     if (arg === '--trace') a.trace = true;
     else if (arg === '--trace-json') a.traceJson = value();
+    else if (arg === '--disk') a.disk = value();
     else if (arg === '--syscall') {
       const v = value();
       if (v !== 'int2e' && v !== 'sysenter') return `--syscall takes int2e or sysenter, not '${v}'`;
@@ -95,8 +103,13 @@ export function runCommand(argv: string[], io: RunIo): number {
     read: max => io.stdin?.(max) ?? new Uint8Array(0),
   };
   const trace = traceSinks(a, io);
+  let machine: Machine | null = null;
+  let disk: VirtualDisk | undefined;
   try {
-    const m = new Machine({ syscall: a.syscall, console, trace: trace.sink ?? false, notice: t => io.stderr(t) });
+    // File times come from the machine's own clock (its instruction count), not the
+    // host's: principle 4, the disk is one of the machine's inputs.
+    if (a.disk) disk = openOrCreateDefaultDisk(a.disk, () => machineFileTime(machine));
+    const m = machine = new Machine({ syscall: a.syscall, console, trace: trace.sink ?? false, notice: t => io.stderr(t), disk });
     const image = basename(a.file).replace(/\.asm$/i, '.exe');
     try {
       m.start(image, bytes, [image, ...a.args].join(' '));
@@ -115,7 +128,14 @@ export function runCommand(argv: string[], io: RunIo): number {
     }
   } finally {
     trace.close();
+    disk?.close();
   }
+}
+
+/** FILETIME of the machine's present: the default disk's epoch plus its run time. */
+function machineFileTime(m: Machine | null): bigint {
+  const ms = m ? m.cpu.icount / instructionsPerMs(m.kernel) : 0;
+  return DEFAULT_DISK_TIME + BigInt(Math.floor(ms)) * TICKS_PER_MILLISECOND;
 }
 
 /** Console input from the process's stdin, read only when the guest asks. */
