@@ -63,9 +63,15 @@ export function runSource(source: string, args: string[] = [], input = '', optio
 
 /** Marks the running test todo when the program met unimplemented services (the kernel
  *  side of issue 5 landing piece by piece); the assertions still run and are reported. */
-export function todoIfMissing(t: TestContext, r: GuestRun): void {
-  const missing = r.missing.filter(n => !FALLBACKS.has(n));
+export function todoIfMissing(t: TestContext, ...runs: GuestRun[]): void {
+  const missing = [...new Set(runs.flatMap(r => r.missing))].filter(n => !FALLBACKS.has(n));
   if (missing.length) t.todo(`needs ${missing.join(', ')} from the kernel (STATUS_NOT_IMPLEMENTED today)`);
+}
+
+/** Marks the running test todo for a known bug on the kernel side of issue 5 (not a missing
+ *  service): the test states NT's behaviour and starts counting when the kernel does. */
+export function kernelGap(t: TestContext, what: string): void {
+  t.todo(`kernel gap: ${what}`);
 }
 
 /** Services kernel32 copes without: CreateThread takes a stack from a static pool when
