@@ -14,11 +14,12 @@ import { NtGetTickCount } from './ke/misc.ts';
 import { NtDelayExecution, NtYieldExecution } from './ke/wait.ts';
 import { NtCreateThread, NtTerminateThread } from './ps/threads.ts';
 import { NtQueueApcThread, NtTestAlert, NtContinue } from './ke/apc.ts';
+import { NtRaiseException } from './ke/except.ts';
 
 export const NATIVE_BODIES: Record<string, ServiceBody> = {
   NtClose, NtContinue, NtCreateThread, NtDelayExecution, NtGetTickCount, NtQueueApcThread, NtReadFile,
-  NtTerminateProcess, NtTerminateThread, NtTestAlert, NtWaitForSingleObject, NtWriteFile, NtYieldExecution,
-  NtCreateFile, NtOpenFile, NtDuplicateObject, NtQueryObject, NtCreateDirectoryObject, NtOpenDirectoryObject,
-  NtCreateSymbolicLinkObject, NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject, NtWaitForMultipleObjects,
-  NtCreateEvent, NtOpenEvent, NtSetEvent, NtResetEvent, NtClearEvent, NtPulseEvent,
+  NtRaiseException, NtTerminateProcess, NtTerminateThread, NtTestAlert, NtWaitForSingleObject, NtWriteFile,
+  NtYieldExecution, NtCreateFile, NtOpenFile, NtDuplicateObject, NtQueryObject, NtCreateDirectoryObject,
+  NtOpenDirectoryObject, NtCreateSymbolicLinkObject, NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject,
+  NtWaitForMultipleObjects, NtCreateEvent, NtOpenEvent, NtSetEvent, NtResetEvent, NtClearEvent, NtPulseEvent,
 };

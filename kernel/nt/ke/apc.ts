@@ -21,10 +21,9 @@ import { ESP } from '../../cpu/types.ts';
 import { HC_KI_DELIVER_APC } from './hostcall.ts';
 import { UserMode, KernelMode, APC_LEVEL } from './irql.ts';
 import {
-  NtCurrentThread, CONTEXT_FULL, EFLAGS_USER_SANITIZE, EFLAGS_INTERRUPT_MASK, ApcObject, OriginalApcEnvironment,
-  USER_APC_ARGUMENTS_SIZE,
+  NtCurrentThread, CONTEXT_FULL, ApcObject, OriginalApcEnvironment, USER_APC_ARGUMENTS_SIZE,
 } from './constants.ts';
-import { USER_CS, USER_DS, TEB_SELECTOR } from './selectors.ts';
+import { contextToFrame, exceptionDispatchDone } from './except.ts';
 import { insertTailList, isListEmpty } from '../rtl/list.ts';
 import { AccessViolation } from '../mm/virtual.ts';
 import { terminateProcess } from '../ps/terminate.ts';
@@ -208,21 +207,10 @@ export const NtTestAlert: ServiceBody = ({ kernel, thread }) => {
  *  segment registers and EFLAGS a user-mode context may have. */
 export const NtContinue: ServiceBody = ({ kernel, thread, trapFrame, previousMode, mem, args: [context, testAlert] }) => {
   if (previousMode === UserMode) mem.probe(context, CONTEXT.size, false);
-  const c = CONTEXT.at(mem, context);
   const f = KTRAP_FRAME.at(kernel.vm, trapFrame);
-  const regs = ['Eax', 'Ebx', 'Ecx', 'Edx', 'Esi', 'Edi', 'Ebp', 'Eip'] as const;
-  const values = regs.map(r => c.get(r));
-  const esp = c.get('Esp'), eflags = c.get('EFlags');
   KTHREAD.at(kernel.vm, thread).set('TrapFrame', f.get('Edx'));
-  regs.forEach((r, i) => f.set(r, values[i]));
-  f.set('HardwareEsp', esp);
-  f.set('EFlags', (eflags & EFLAGS_USER_SANITIZE) | EFLAGS_INTERRUPT_MASK);
-  f.set('SegCs', USER_CS);
-  f.set('HardwareSegSs', USER_DS);
-  f.set('SegDs', USER_DS);
-  f.set('SegEs', USER_DS);
-  f.set('SegFs', TEB_SELECTOR);
-  f.set('SegGs', 0);
+  contextToFrame(kernel, CONTEXT.at(mem, context), trapFrame);
+  exceptionDispatchDone(kernel, thread);     // (if this ends an exception's dispatch)
   if (testAlert) NtTestAlert({ kernel, thread } as Parameters<ServiceBody>[0]);
   return STATUS_SUCCESS;
 };

@@ -9,7 +9,7 @@ import { serviceTable, descriptorTables } from './genntdll.ts';
 export const KERNEL_IMAGE_BASE = kseg0(PHYS_KERNEL_IMAGE);
 
 /** Native services whose SSDT entry is hand-written guest code, not a generated thunk. */
-export const GUEST_IMPLEMENTED_SERVICES: ReadonlySet<string> = new Set(['NtContinue']);
+export const GUEST_IMPLEMENTED_SERVICES: ReadonlySet<string> = new Set(['NtContinue', 'NtRaiseException']);
 
 export interface KernelImage extends GuestImage {
   base: number;

@@ -1,14 +1,14 @@
 // KiDispatchException, host half: a KiTrapNN stub (trap.asm) built a KTRAP_FRAME (EBP) and
 // pushed the vector; this decides what the exception means.
-//   - From user mode: the exception's NTSTATUS. There is no user-mode exception dispatch
-//     (KiUserExceptionDispatcher, SEH) yet, so every user exception is unhandled and ends
-//     the process with that status as its exit code, as an unhandled exception does on NT.
+//   - From user mode: the exception's NTSTATUS, dispatched to the process's SEH handlers
+//     through ntdll!KiUserExceptionDispatcher (except.ts); unhandled, it ends the process
+//     with that status as its exit code, as on NT.
 //   - From kernel mode: a #PF on KiSystemServiceCopyArguments means the caller's argument
 //     pointer was bad: the service fails with STATUS_ACCESS_VIOLATION (the frame's EIP is
 //     redirected, as NT's KiTrap0E does). Any other kernel-mode exception is a bug check.
 import type { Kernel } from '../kernel.ts';
 import { KTRAP_FRAME } from '../layouts.ts';
-import { ESP, EBP, EAX, ECX, EDX, PF_VEC, DF_VEC, GP, EXCEPTION_NAMES } from '../../cpu/types.ts';
+import { ESP, EBP, EAX, ECX, EDX, PF_VEC, DF_VEC, GP, BP } from '../../cpu/types.ts';
 import {
   HC_KI_DISPATCH_EXCEPTION, HC_KI_UNEXPECTED_INTERRUPT, HC_KI_GET_TICK_COUNT, HC_KI_TRACE_IRQL,
 } from './hostcall.ts';
@@ -17,7 +17,7 @@ import { KMODE_EXCEPTION_NOT_HANDLED, UNEXPECTED_KERNEL_MODE_TRAP, TRAP_CAUSE_UN
 import { bugCheck } from './bugcheck-host.ts';
 import { PRIMARY_VECTOR_BASE, UserMode } from './irql.ts';
 import { VECTOR_RAISE_ASSERTION } from './constants.ts';
-import { terminateProcess } from '../ps/terminate.ts';
+import { dispatchUserException, accessViolationParams } from './except.ts';
 import { tickCount } from './clock.ts';
 
 /** The NTSTATUS each CPU exception raises (KiTrapNN's choice on NT). */
@@ -41,7 +41,8 @@ const EXCEPTION_STATUS: Record<number, number> = {
 const PRIVILEGED = new Set([0xF4, 0xFA, 0xFB, 0xE4, 0xE5, 0xE6, 0xE7, 0xEC, 0xED, 0xEE, 0xEF, 0x6C, 0x6D, 0x6E, 0x6F]);
 const PRIVILEGED_0F = new Set([0x00, 0x01, 0x06, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32]);
 
-const hex8 = (n: number) => '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
+/** int3 is one byte (CC). */
+const INT3_LENGTH = 1;
 
 function exceptionStatus(k: Kernel, vector: number, eip: number): number {
   if (vector === GP) {
@@ -63,12 +64,11 @@ function dispatchException(k: Kernel): void {
   k.emit({ kind: 'exception', vector, code, eip, previousMode: fromUser ? 1 : 0, errorCode });
 
   if (fromUser) {
-    const what = vector === PF_VEC
-      ? `The instruction at ${hex8(eip)} referenced memory at ${hex8(k.cpu.mmu.cr2)}. The memory could not be ${errorCode & 2 ? 'written' : 'read'}.`
-      : `Unhandled exception ${hex8(code)} (${S.statusName(code)}, ${EXCEPTION_NAMES[vector] ?? 'vector ' + vector}) at ${hex8(eip)}.`;
-    const p = k.currentProcess();
-    k.notice(`${p?.name ?? 'process'}: ${what}\n`);
-    terminateProcess(k, code);
+    // int3 is a trap: NT reports (and resumes) at the int3 itself, as KiTrap03 does.
+    const address = vector === BP ? eip - INT3_LENGTH : eip;
+    if (vector === BP) frame.set('Eip', address);
+    const params = vector === PF_VEC ? accessViolationParams(errorCode, k.cpu.mmu.cr2) : [];
+    dispatchUserException(k, frame.address, { code, address, params });
     return;
   }
   if (vector === PF_VEC && eip === k.sym('KiSystemServiceCopyArguments')) {

@@ -28,6 +28,7 @@ export function startProgram(k: Kernel, imageName: string, bytes: Uint8Array, co
   sud.set('SystemCall', ntdll.exports.get('KiFastSystemCall')!);
   sud.set('SystemCallReturn', ntdll.exports.get('KiFastSystemCallRet')!);
   k.vm.write32(k.sym('KeUserApcDispatcher'), ntdll.exports.get('KiUserApcDispatcher')!);
+  k.vm.write32(k.sym('KeUserExceptionDispatcher'), ntdll.exports.get('KiUserExceptionDispatcher')!);
 
   const start = findModule(p, 'kernel32.dll')?.exports.get('BaseProcessStartThunk');
   const thread = createThread(k, p, { eip: start ?? exe.entry, regs: { Eax: exe.entry } });

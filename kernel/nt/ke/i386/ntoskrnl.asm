@@ -22,8 +22,9 @@ global KiFastSystemCallDisable
 KiFastSystemCallDisable:    dd 1
 ; ntdll's entry points the kernel sends user mode to (filled when ntdll is mapped, as
 ; PspLookupSystemDllEntryPoint does).
-global KeUserApcDispatcher
+global KeUserApcDispatcher, KeUserExceptionDispatcher
 KeUserApcDispatcher:        dd 0
+KeUserExceptionDispatcher:  dd 0
 
 ; The scheduler's ready queues: one list of threads per priority (linked through
 ; KTHREAD.WaitListEntry), and a bit per non-empty list. Initialised by the boot code.

@@ -5,7 +5,7 @@
 section .text
 global KiSystemService, KiFastCallEntry, KiServiceExit, KiServiceExit2, KeReturnFromSystemCall
 global KiSystemServiceCopyArguments, KiSystemServiceAccessViolation, KiThreadStartup
-global PsConvertToGuiThread, NtContinue
+global PsConvertToGuiThread
 
 ; ---- int 0x2e -----------------------------------------------------------------------------
 ; Entered through the DPL-3 interrupt gate (IF clear). The CPU has switched to the thread's
@@ -277,17 +277,30 @@ PsConvertToGuiThread:
     ret
 
 ; ---- services that do not return like functions ---------------------------------------------
-; NtContinue(Context, TestAlert): the host body (kernel/nt/ke/apc.ts) restores
-; Thread->TrapFrame from the Edx slot and loads the CONTEXT into this call's own trap frame;
-; on success the service leaves straight through KiServiceExit2, so the frame -- EAX and EDX
-; included -- is what user mode gets back. (Its SSDT entry points here instead of at a
-; generated thunk.)
-NtContinue:
-    mov eax, NtContinue_SERVICE_NUMBER      ; (generated: its number in sysfuncs.lst)
+; NtContinue(Context, TestAlert) and NtRaiseException(ExceptionRecord, Context, FirstChance):
+; their host bodies (kernel/nt/ke/apc.ts, except.ts) restore Thread->TrapFrame from the Edx
+; slot and rewrite this call's own trap frame -- a whole CONTEXT, or the frame sent on to
+; KiUserExceptionDispatcher -- and on success the service leaves straight through
+; KiServiceExit2, so the frame, EAX and EDX included, is what user mode gets back. (Their
+; SSDT entries point here instead of at generated thunks.) A thread switch they asked for
+; (a process that ended) happens first.
+%macro LEAVE_BY_FRAME_SERVICE 2             ; name, argument bytes
+global %1
+%1:
+    mov eax, %1_SERVICE_NUMBER              ; (generated: its number in sysfuncs.lst)
     out HOSTCALL_PORT, eax
     test eax, eax
-    js .failed                              ; a bad CONTEXT pointer: an ordinary error return
+    js %%failed                             ; an error: an ordinary return with the status
+    cmp dword [fs:KPCR.IRR], 0
+    je %%leave
+    movzx ecx, byte [fs:KPCR.Irql]
+    call HalpCheckSoftwareInterrupts
+%%leave:
     mov esp, ebp
     jmp KiServiceExit2
-.failed:
-    ret 8
+%%failed:
+    ret %2
+%endmacro
+
+LEAVE_BY_FRAME_SERVICE NtContinue, 8
+LEAVE_BY_FRAME_SERVICE NtRaiseException, 12
