@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { README_TEXT } from '../../kernel/store/default-disk.ts';
 import { runSource, runGuest, todoIfMissing, kernelGap, lines } from './run.ts';
 
 const PRELUDE = `
@@ -227,4 +228,67 @@ name: db "K32Named", 0
   todoIfMissing(t, r);
   if (r.stdout.startsWith('00')) kernelGap(t, 'NtCreateEvent with OBJ_OPENIF and an existing name creates a second event instead of opening it (STATUS_OBJECT_NAME_EXISTS)');
   assert.equal(r.stdout, '0' + '183' + '0');
+});
+
+test('files: GetFileSize(Ex), SetFilePointer (begin, current, end, negative), WriteFile then read back, DeleteFileA', t => {
+  const r = runSource(PRELUDE + `
+kernel32 CreateFileA, ReadFile, CloseHandle, GetFileSize, GetFileSizeEx, SetFilePointer, DeleteFileA
+%macro say 0
+    push eax
+    call PrintDec
+    push crlf
+    call Print
+%endmacro
+global start
+start:
+    invoke CreateFileA, readme, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL
+    mov ebx, eax
+    invoke GetFileSize, ebx, high
+    say                                         ; the size
+    invoke GetFileSizeEx, ebx, size64
+    mov eax, [size64]
+    say
+    invoke SetFilePointer, ebx, 4, NULL, FILE_BEGIN
+    say                                         ; 4
+    invoke ReadFile, ebx, buffer, 4, count, NULL
+    invoke SetFilePointer, ebx, 0, NULL, FILE_CURRENT
+    say                                         ; 8
+    invoke SetFilePointer, ebx, -2, NULL, FILE_END
+    say                                         ; size - 2
+    invoke SetFilePointer, ebx, -100, NULL, FILE_BEGIN
+    say                                         ; INVALID_SET_FILE_POINTER
+    call [GetLastError]
+    say                                         ; ERROR_NEGATIVE_SEEK
+    invoke CloseHandle, ebx
+    push buffer
+    call PrintLine                              ; bytes 4-7
+    ; a new file: write, read back, delete, and it is gone
+    invoke CreateFileA, scratch, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL
+    mov ebx, eax
+    invoke WriteFile, ebx, text, 5, count, NULL
+    invoke SetFilePointer, ebx, 0, NULL, FILE_BEGIN
+    invoke ReadFile, ebx, buffer, 10, count, NULL
+    mov eax, [count]
+    say                                         ; 5
+    invoke CloseHandle, ebx
+    invoke DeleteFileA, scratch
+    say                                         ; TRUE
+    invoke CreateFileA, scratch, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL
+    call [GetLastError]
+    say                                         ; ERROR_FILE_NOT_FOUND
+    invoke ExitProcess, 0
+section .data
+readme: db "C:\\README.TXT", 0
+scratch: db "C:\\SCRATCH.TXT", 0
+text: db "hello"
+crlf: db 13, 10, 0
+high: dd 0
+size64: dd 0, 0
+count: dd 0
+buffer: times 12 db 0
+`);
+  todoIfMissing(t, r);
+  const n = README_TEXT.length;
+  assert.deepEqual(lines(r.stdout).filter(Boolean),
+    [String(n), String(n), '4', '8', String(n - 2), String(0xFFFFFFFF), '131', README_TEXT.subarray(4, 8).toString('latin1'), '5', '1', '2']);
 });
