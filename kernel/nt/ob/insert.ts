@@ -6,11 +6,13 @@ import type { VirtualMemory } from '../mm/virtual.ts';
 import type { CapturedAttributes } from './capture.ts';
 import { captureObjectAttributes } from './capture.ts';
 import { createHandle, currentEprocess, referenceObjectByHandle } from './handle.ts';
-import { dereferenceObject, objectType } from './object.ts';
+import { dereferenceObject, objectType, renameObject } from './object.ts';
 import { lookupObjectName } from './namespace.ts';
 import { mapAccess } from './types.ts';
 import { OBJ_INHERIT, OBJ_OPENLINK } from './access.ts';
 import { STATUS_SUCCESS, STATUS_INSUFFICIENT_RESOURCES, STATUS_OBJECT_TYPE_MISMATCH, STATUS_OBJECT_PATH_SYNTAX_BAD, ntSuccess } from '../ex/status.ts';
+
+const NAME_SEPARATOR = '\\';
 
 /** The RootDirectory's object (referenced) for a captured name, 0 when absolute. */
 export function rootOf(k: Kernel, attrs: CapturedAttributes, mode: number): { status: number; root: number } {
@@ -36,6 +38,8 @@ export function insertObject(k: Kernel, body: number, attrs: CapturedAttributes,
   if (attrs.name === '' && !attrs.rootDirectory) return giveHandle(k, body, access, attrs.attributes, handleOut, mem, STATUS_SUCCESS);
   const { status: rs, root } = rootOf(k, attrs, mode);
   if (rs !== STATUS_SUCCESS) { dereferenceObject(k, body); return rs; }
+  // The directory entry is found by the object's own name: the last component only.
+  renameObject(k, body, attrs.name.slice(attrs.name.lastIndexOf(NAME_SEPARATOR) + 1));
   const r = lookupObjectName(k, { root, name: attrs.name, attributes: attrs.attributes, insert: body });
   if (root) dereferenceObject(k, root);
   dereferenceObject(k, body);            // the namespace (or nothing) has it now

@@ -70,6 +70,25 @@ export function writeUnicodeString(k: Kernel, at: number, text: string): void {
   s.set('Buffer', buffer);
 }
 
+/** ObInsertObject names the object after the last component of the name it was created
+ *  with: the directory it goes into holds the rest of the path. The old buffer goes back
+ *  to the pool. */
+export function renameObject(k: Kernel, body: number, name: string): void {
+  const header = headerOf(body);
+  const offset = OBJECT_HEADER.at(k.vm, header).get('NameInfoOffset');
+  if (!offset) return;
+  const at = header - offset + OBJECT_HEADER_NAME_INFO.off.Name;
+  releaseUnicodeString(k, at);
+  writeUnicodeString(k, at, name);
+}
+
+/** The pool buffer of a UNICODE_STRING writeUnicodeString made goes back to the pool. */
+function releaseUnicodeString(k: Kernel, at: number): void {
+  const s = UNICODE_STRING.at(k.vm, at);
+  if (s.get('Buffer')) k.pool.release(s.get('Buffer'), s.get('MaximumLength'));
+  s.set('Buffer', 0);
+}
+
 export function readUnicodeStringAt(k: Kernel, at: number): string {
   const s = UNICODE_STRING.at(k.vm, at);
   const n = s.get('Length') >>> 1, buf = s.get('Buffer');
@@ -132,6 +151,7 @@ function deleteObject(k: Kernel, body: number): void {
   t.set('TotalNumberOfObjects', t.get('TotalNumberOfObjects') - 1);
   if (k.trace && k.currentThread()) k.emit({ kind: 'object-delete', object: body, type: typeName(k, type) });
   const nameInfo = h.get('NameInfoOffset');
+  if (nameInfo) releaseUnicodeString(k, header - nameInfo + OBJECT_HEADER_NAME_INFO.off.Name);
   const size = sizesOf(k).get(body);
   h.set('Type', 0);                        // a stale pointer now names no type
   if (size === undefined) return;
