@@ -283,6 +283,9 @@ export class Cpu {
       }
       this.running = b;
       this.staleBlock = false;
+      // An sti that ended the previous block shadows this block's first instruction only,
+      // and nothing is taken inside a block: the shadow is over once this block starts.
+      this.interruptShadow = false;
       b.fn(this, this.regs, this.mmu, this.flags, helpers);
       prev = b;
     } while (this.icount + MAX_BLOCK <= deadline && !this.attention && (bps.size === 0 || !bps.has(this.eip >>> 0)));

@@ -454,3 +454,36 @@ test('vectorBreaks stop the run when an IRQ handler is entered; step() takes a p
   assert.equal(d.c.eip, HANDLERS + 3 * 8, 'the step delivered the interrupt');
   assert.equal(d.c.icount, before, 'a delivery retires no instruction');
 });
+
+test('the sti shadow holds when the request arrives after sti (between runs, or at a timer deadline): sti; hlt cannot miss it (SDM STI)', () => {
+  const { c, pic } = machine();
+  const head = place(c, CODE, `${PIC_INIT}\n sti\n hlt`);
+  place(c, CODE, `${PIC_INIT}\n sti\n hlt\n cli\n hlt`);
+  c.eip = CODE;
+  assert.equal(c.run(20).kind, 'budget', 'PIC_INIT and the sti');
+  pic.pulse(0);
+  assert.equal(c.run(1000).kind, 'halted');
+  assert.deepEqual(irqLog(c), [[0x30, CODE + head.length]], 'taken after the hlt, which it woke');
+
+  // The same with the timer: its deadline falls right after the sti.
+  const m = machine();
+  const pit = new Pit(m.pic, 1);
+  pit.attach(m.c);
+  const prog = `${PIC_INIT}
+    mov al, 0x30          ; counter 0, mode 0, LSB then MSB
+    out 0x43, al
+    mov al, 5
+    out 0x40, al
+    xor al, al
+    out 0x40, al          ; counting starts here: the deadline is 5 instructions on,
+    nop                   ; counting this out
+    nop
+    nop
+    sti                   ; the 5th: the timer fires right after it
+    hlt`;
+  const upToHlt = place(m.c, CODE, prog);
+  place(m.c, CODE, `${prog}\n cli\n hlt`);
+  m.c.eip = CODE;
+  m.c.run(10_000);
+  assert.deepEqual(irqLog(m.c), [[0x30, CODE + upToHlt.length]]);
+});

@@ -43,9 +43,11 @@ function cli(g: Gen): void { g.keepsFlags(); ioPrivileged(g); g.emit(`f.bits&=${
 function sti(g: Gen): void {
   g.keepsFlags();
   ioPrivileged(g);
-  // Interrupts wait until after the next instruction (so `sti; hlt` cannot miss one); with
-  // none waiting, the shadow has nothing to hold off and the block chain goes on.
-  g.emit(`if(!(f.bits&${IF})){f.bits|=${IF};if(c.pic!==null&&c.pic.pending()){c.interruptShadow=true;c.attention=true;}}`);
+  // Interrupts wait until after the next instruction (so `sti; hlt` cannot miss one, even
+  // when the request arrives just after the sti: a timer deadline, a device between two
+  // runs). With none waiting yet, the block chain goes on; the next block's first
+  // instruction is the shadowed one (Cpu.execChained).
+  g.emit(`if(!(f.bits&${IF})){f.bits|=${IF};c.interruptShadow=true;if(c.pic!==null&&c.pic.pending())c.attention=true;}`);
   g.endsBlock = true;
   g.attentionSelf = true;
 }
