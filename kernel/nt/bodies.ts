@@ -3,6 +3,10 @@
 import type { ServiceBody } from './ke/services.ts';
 import { NtWriteFile, NtReadFile } from './io/rw.ts';
 import { NtCreateFile, NtOpenFile } from './io/file.ts';
+import { NtQueryInformationFile, NtSetInformationFile } from './io/info.ts';
+import { NtQueryVolumeInformationFile, NtFlushBuffersFile } from './io/volume.ts';
+import { NtQueryDirectoryFile } from './io/dir.ts';
+import { NtQueryAttributesFile, NtDeleteFile } from './io/byname.ts';
 import {
   NtClose, NtDuplicateObject, NtQueryObject, NtCreateDirectoryObject, NtOpenDirectoryObject, NtCreateSymbolicLinkObject,
   NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject,
@@ -22,4 +26,6 @@ export const NATIVE_BODIES: Record<string, ServiceBody> = {
   NtYieldExecution, NtCreateFile, NtOpenFile, NtDuplicateObject, NtQueryObject, NtCreateDirectoryObject,
   NtOpenDirectoryObject, NtCreateSymbolicLinkObject, NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject,
   NtWaitForMultipleObjects, NtCreateEvent, NtOpenEvent, NtSetEvent, NtResetEvent, NtClearEvent, NtPulseEvent,
+  NtQueryInformationFile, NtSetInformationFile, NtQueryVolumeInformationFile, NtFlushBuffersFile, NtQueryDirectoryFile,
+  NtQueryAttributesFile, NtDeleteFile,
 };

@@ -24,6 +24,8 @@ export const IRP_INPUT_OPERATION = 0x40;
 export const IRP_CREATE_OPERATION = 0x80;
 export const IRP_CLOSE_OPERATION = 0x400;
 export const IRP_SYNCHRONOUS_API = 0x4;
+/** The issuer ends the request itself after IoCallDriver (io/request.ts). */
+export const IRP_DEFER_IO_COMPLETION = 0x800;
 
 /** The IO_STATUS_BLOCK NT_ERROR statuses do not get for a request that did not pend
  *  (NT leaves it alone then); behaviour 1 wants it for EOF, so every status writes it. */
@@ -75,7 +77,7 @@ function queueIoApc(k: Kernel, thread: number, routine: number, context: number,
 export function registerCompletion(): void {
   setCompletion((k, irp) => {
     const i = IRP.at(k.vm, irp);
-    if (i.get('Flags') & (IRP_CREATE_OPERATION | IRP_CLOSE_OPERATION)) return;
+    if (i.get('Flags') & (IRP_CREATE_OPERATION | IRP_CLOSE_OPERATION | IRP_DEFER_IO_COMPLETION)) return;
     if (i.get('Thread') === k.currentThread()) iopCompleteRequest(k, irp);
     else queueCompletionApc(k, irp);
   });

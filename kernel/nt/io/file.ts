@@ -88,8 +88,13 @@ function parseDevice(k: Kernel, device: number, remaining: string, req: LookupRe
 
 /** The File type's close procedure: the last handle sends IRP_MJ_CLEANUP. */
 function closeFile(k: Kernel, file: number, handlesLeft: number): void {
+  if (!handlesLeft) sendCleanup(k, file);
+}
+
+/** IRP_MJ_CLEANUP: the file object's last user is done (a delete-on-close file goes). */
+export function sendCleanup(k: Kernel, file: number): void {
   const device = FILE_OBJECT.at(k.vm, file).get('DeviceObject');
-  if (handlesLeft || !device) return;
+  if (!device) return;
   const irp = allocateIrp(k, DEVICE_OBJECT.at(k.vm, device).get('StackSize'));
   IRP.at(k.vm, irp).set('Flags', IRP_CLOSE_OPERATION);
   IRP.at(k.vm, irp).set('Thread', k.currentThread());
@@ -137,6 +142,22 @@ export const NtCreateFile: ServiceBody = ({ kernel, mem, previousMode, args }) =
 export const NtOpenFile: ServiceBody = ({ kernel, mem, previousMode, args: [handleOut, access, oa, iosb, share, options] }) =>
   ioCreateFile(kernel, mem, previousMode, { handleOut, access, oa, iosb, fileAttributes: 0, share, disposition: FILE_OPEN, options });
 
+/** Not an NTSTATUS: the OBJECT_ATTRIBUTES had no name. */
+export const NO_OBJECT_NAME = -1;
+
+/** ObOpenObjectByName for a file: the FILE_OBJECT (referenced, no handle) the OBJECT_ATTRIBUTES
+ *  name, opened with `open`; or the failure (its status, body 0). */
+export function openFileObject(k: Kernel, mem: Parameters<ServiceBody>[0]['mem'], mode: number, oa: number, open: OpenPacket): { status: number; body: number; attributes: number } {
+  const attrs = captureObjectAttributes(mem, oa, mode);
+  if (attrs.status !== STATUS_SUCCESS) return { status: attrs.status, body: 0, attributes: 0 };
+  if (attrs.name === null) return { status: NO_OBJECT_NAME, body: 0, attributes: 0 };
+  const { status: rs, root } = rootOf(k, attrs, mode);
+  if (rs !== STATUS_SUCCESS) return { status: rs, body: 0, attributes: 0 };
+  const r = lookupObjectName(k, { root, name: attrs.name, attributes: attrs.attributes, parse: open });
+  if (root) dereferenceObject(k, root);
+  return { ...r, attributes: attrs.attributes };
+}
+
 interface CreateArgs { handleOut: number; access: number; oa: number; iosb: number; fileAttributes: number; share: number; disposition: number; options: number }
 
 /** IoCreateFile: checks, the lookup with its open packet, the handle, the IO_STATUS_BLOCK. */
@@ -147,18 +168,13 @@ function ioCreateFile(k: Kernel, mem: Parameters<ServiceBody>[0]['mem'], mode: n
   if (sync && !(a.access & SYNCHRONIZE)) return STATUS_INVALID_PARAMETER;
   if ((a.options & FILE_SYNCHRONOUS_IO_ALERT) && (a.options & FILE_SYNCHRONOUS_IO_NONALERT)) return STATUS_INVALID_PARAMETER;
   if ((a.options & FILE_DIRECTORY_FILE) && (a.options & FILE_NON_DIRECTORY_FILE)) return STATUS_INVALID_PARAMETER;
-  const attrs = captureObjectAttributes(mem, a.oa, mode);
-  if (attrs.status !== STATUS_SUCCESS) return attrs.status;
-  if (attrs.name === null) return STATUS_OBJECT_PATH_SYNTAX_BAD;
-  const { status: rs, root } = rootOf(k, attrs, mode);
-  if (rs !== STATUS_SUCCESS) return rs;
   const open: OpenPacket = { access: a.access, disposition: a.disposition, options: a.options, fileAttributes: a.fileAttributes, shareAccess: a.share, information: 0, related: 0 };
-  const r = lookupObjectName(k, { root, name: attrs.name, attributes: attrs.attributes, parse: open });
-  if (root) dereferenceObject(k, root);
+  const r = openFileObject(k, mem, mode, a.oa, open);
+  if (r.status === NO_OBJECT_NAME) return STATUS_OBJECT_PATH_SYNTAX_BAD;
   const io = IO_STATUS_BLOCK.at(mem, a.iosb);
   if (!ntSuccess(r.status)) { io.set('Status', r.status); io.set('Information', 0); return r.status; }
   if (r.body && !isFile(k, r.body)) { dereferenceObject(k, r.body); return STATUS_INVALID_PARAMETER; }
-  const handle = createHandle(k, currentEprocess(k), r.body, mapAccess(k, obType(k, 'File'), a.access), attrs.attributes & OBJ_INHERIT);
+  const handle = createHandle(k, currentEprocess(k), r.body, mapAccess(k, obType(k, 'File'), a.access), r.attributes & OBJ_INHERIT);
   dereferenceObject(k, r.body);
   if (!handle) return STATUS_INSUFFICIENT_RESOURCES;
   mem.write32(a.handleOut, handle);

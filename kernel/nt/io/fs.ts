@@ -5,7 +5,14 @@
 import type { Kernel } from '../kernel.ts';
 import type { VirtualDisk } from '../../store/disk.ts';
 import { FILE_OBJECT, IRP } from '../oblayouts.ts';
-import { createDriver, createDevice, completeWith, currentStackLocation, FILE_DEVICE_DISK_FILE_SYSTEM, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, IRP_MJ_CLEANUP } from './iomgr.ts';
+import {
+  createDriver, createDevice, completeWith, currentStackLocation, FILE_DEVICE_DISK_FILE_SYSTEM, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE,
+  IRP_MJ_CLEANUP, IRP_MJ_QUERY_INFORMATION, IRP_MJ_SET_INFORMATION, IRP_MJ_QUERY_VOLUME_INFORMATION, IRP_MJ_DIRECTORY_CONTROL,
+  IRP_MJ_FLUSH_BUFFERS,
+} from './iomgr.ts';
+import { queryInformation, setInformation } from './fsinfo.ts';
+import { queryVolumeInformation, flushBuffers } from './fsvolume.ts';
+import { directoryControl, releaseCcb } from './fsdir.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
 import { FO_SYNCHRONOUS_IO, FO_DELETE_ON_CLOSE, FILE_CREATE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_SUPERSEDE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN } from './file.ts';
 import { WRITE_TO_END_LOW } from './rw.ts';
@@ -26,7 +33,8 @@ export const DISK_ERROR_STATUS: Record<string, number> = {
   'not-same-volume': STATUS_NOT_SAME_DEVICE, 'disk-full': STATUS_DISK_FULL, 'invalid-parameter': STATUS_INVALID_PARAMETER,
   'no-such-volume': STATUS_OBJECT_PATH_NOT_FOUND,
 };
-const statusOf = (error: string) => DISK_ERROR_STATUS[error] ?? STATUS_INVALID_PARAMETER;
+export const statusOfDiskError = (error: string) => DISK_ERROR_STATUS[error] ?? STATUS_INVALID_PARAMETER;
+const statusOf = statusOfDiskError;
 
 /** The disk each machine's file system works on (the Machine hands it over at boot). */
 const disks = new WeakMap<Kernel, { disk: VirtualDisk; volume: number; root: number }>();
@@ -40,8 +48,12 @@ function create(k: Kernel, _device: number, irp: number): number {
   const { disk, volume, root } = diskOf(k);
   const name = readUnicodeStringAt(k, FILE_OBJECT.at(k.vm, file).addressOf('FileName'));
   const parts = name.split('\\').filter(p => p !== '');
+  if (/\\\\/.test(name)) return completeWith(k, irp, STATUS_OBJECT_NAME_INVALID, 0);   // "a\\\\b": an empty component
   const options = s.get('Parameters[1]') & 0xFFFFFF, disposition = s.get('Parameters[1]') >>> DISPOSITION_SHIFT;
   const found = parts.length ? disk.lookup(volume, parts) : disk.stat(root);
+  // A trailing '\\' names a directory: on a file it is an invalid name, as on NTFS.
+  const trailing = parts.length > 0 && name.endsWith('\\');
+  if (trailing && (found.ok ? !found.value.isDirectory : !(options & FILE_DIRECTORY_FILE))) return completeWith(k, irp, STATUS_OBJECT_NAME_INVALID, 0);
   let node: number, info = FILE_OPENED;
   if (found.ok) {
     if (disposition === FILE_CREATE) return completeWith(k, irp, STATUS_OBJECT_NAME_COLLISION, 0);
@@ -108,7 +120,9 @@ function write(k: Kernel, _device: number, irp: number): number {
 
 /** The last handle: a delete-on-close (or disposition-deleted) file goes. */
 function cleanup(k: Kernel, _device: number, irp: number): number {
-  const f = FILE_OBJECT.at(k.vm, currentStackLocation(k, irp).get('FileObject'));
+  const file = currentStackLocation(k, irp).get('FileObject');
+  const f = FILE_OBJECT.at(k.vm, file);
+  releaseCcb(k, file);
   if (f.get('Flags') & FO_DELETE_ON_CLOSE || f.get('DeletePending')) diskOf(k).disk.delete(f.get('FsContext'));
   return completeWith(k, irp, STATUS_SUCCESS, 0);
 }
@@ -117,6 +131,14 @@ export function createFileSystem(k: Kernel, disk: VirtualDisk): number {
   const vol = disk.volume('C');
   if (!vol.ok) throw new Error(`the disk has no C: volume (${vol.message})`);
   disks.set(k, { disk, volume: vol.value.id, root: vol.value.root });
-  const driver = createDriver(k, { name: 'Ntfs', dispatch: { [IRP_MJ_CREATE]: create, [IRP_MJ_READ]: read, [IRP_MJ_WRITE]: write, [IRP_MJ_CLEANUP]: cleanup } });
+  const driver = createDriver(k, {
+    name: 'Ntfs',
+    dispatch: {
+      [IRP_MJ_CREATE]: create, [IRP_MJ_READ]: read, [IRP_MJ_WRITE]: write, [IRP_MJ_CLEANUP]: cleanup,
+      [IRP_MJ_QUERY_INFORMATION]: queryInformation, [IRP_MJ_SET_INFORMATION]: setInformation,
+      [IRP_MJ_QUERY_VOLUME_INFORMATION]: queryVolumeInformation, [IRP_MJ_FLUSH_BUFFERS]: flushBuffers,
+      [IRP_MJ_DIRECTORY_CONTROL]: directoryControl,
+    },
+  });
   return createDevice(k, driver, 'HarddiskVolume1', FILE_DEVICE_DISK_FILE_SYSTEM);
 }

@@ -19,7 +19,9 @@ import { FO_SYNCHRONOUS_IO, FO_ALERTABLE_IO } from './file.ts';
 import { waitForObjects, setSignalState } from '../ke/dispatcher.ts';
 import { EVENT_MODIFY_STATE, FILE_READ_DATA, FILE_WRITE_DATA, FILE_APPEND_DATA } from '../ob/access.ts';
 import { UserMode } from '../ke/irql.ts';
-import { STATUS_SUCCESS, STATUS_PENDING, STATUS_INVALID_PARAMETER, STATUS_USER_APC } from '../ex/status.ts';
+import { STATUS_SUCCESS, STATUS_PENDING, STATUS_INVALID_PARAMETER, STATUS_USER_APC, STATUS_INVALID_USER_BUFFER } from '../ex/status.ts';
+import { AccessViolation } from '../mm/virtual.ts';
+import { MM_USER_PROBE_ADDRESS } from '../memmap.ts';
 
 /** ByteOffset {0xFFFFFFFE, -1}: "at the current position" (FILE_USE_FILE_POINTER_POSITION). */
 const USE_FILE_POINTER_LOW = 0xFFFFFFFE, USE_FILE_POINTER_HIGH = 0xFFFFFFFF;
@@ -63,7 +65,10 @@ function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): 
   const sync = !!(f.get('Flags') & FO_SYNCHRONOUS_IO);
   if (previousMode === UserMode) {
     mem.probe(iosb, IO_STATUS_BLOCK.size, true);
-    if (length) mem.probe(buffer, length, !t.write);
+    // ProbeForWrite touches every page of a read's buffer (a fault: ACCESS_VIOLATION);
+    // ProbeForRead only checks a write's range: its fault comes with the copy below.
+    if (length && !t.write) mem.probe(buffer, length, true);
+    if (length && t.write && (buffer >>> 0) + length > MM_USER_PROBE_ADDRESS) throw new AccessViolation(buffer, false);
   }
   let low: number, high: number;
   if (byteOffsetPtr) {
@@ -76,7 +81,12 @@ function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): 
   if (high < 0 && !(sync && usePointer) && !toEnd) return STATUS_INVALID_PARAMETER;
   if (usePointer) { low = f.get('CurrentByteOffset[0]'); high = f.get('CurrentByteOffset[1]'); }
   // The caller's data, copied now: the last touch of its memory before the IRP exists.
-  const data = t.write && length ? mem.readBytes(buffer, length) : null;
+  let data: Uint8Array | null = null;
+  if (t.write && length) {
+    // The copy into the system buffer: a fault here is the buffer's, not an argument's.
+    try { data = mem.readBytes(buffer, length); }
+    catch (e) { if (e instanceof AccessViolation && previousMode === UserMode) return STATUS_INVALID_USER_BUFFER; throw e; }
+  }
   let event = 0;
   if (eventHandle) {
     const e = referenceObjectByHandle(k, eventHandle, EVENT_MODIFY_STATE, obType(k, 'Event'), previousMode);
@@ -121,6 +131,9 @@ function buildIrp(k: Kernel, s: Request): number {
   i.set('UserApcRoutine', s.apcRoutine);
   i.set('UserApcContext', s.apcContext);
   i.set('UserBuffer', s.buffer);
+  // Vista's side of behaviour 2: every request on an asynchronous file is reported pending,
+  // so its completion -- even an error at once -- queues the caller's APC.
+  if (!(FILE_OBJECT.at(k.vm, s.file).get('Flags') & FO_SYNCHRONOUS_IO)) i.set('PendingReturned', 1);
   if (s.length) {
     const system = k.pool.allocate(s.length, k.vm);
     if (s.data) k.vm.writeBytes(system, s.data);

@@ -73,8 +73,10 @@ export function lookupObjectName(k: Kernel, req: LookupRequest): LookupResult {
 function walk(k: Kernel, directory: number, name: string, req: LookupRequest): LookupResult | string {
   if (name === '') return req.insert ? fail(STATUS_OBJECT_NAME_COLLISION) : found(k, directory);
   const parts = name.split(SEPARATOR);
-  if (parts.some(p => p === '')) return fail(STATUS_OBJECT_NAME_INVALID);   // "a\", "\\x"
   for (let i = 0; i < parts.length; i++) {
+    // "a\", "\\x": an empty component is invalid in the object namespace; past a parse
+    // procedure the rest is the device's ("\??\C:\" is the volume's root directory).
+    if (parts[i] === '') return fail(STATUS_OBJECT_NAME_INVALID);
     const last = i === parts.length - 1;
     const object = lookupDirectoryEntry(k, directory, parts[i]);
     if (!object) {
@@ -83,12 +85,12 @@ function walk(k: Kernel, directory: number, name: string, req: LookupRequest): L
       insertDirectoryEntry(k, directory, req.insert);
       return found(k, req.insert);
     }
-    const rest = parts.slice(i + 1).join(SEPARATOR);
+    const rest = last ? '' : SEPARATOR + parts.slice(i + 1).join(SEPARATOR);
     const type = objectType(k, object);
     if (type === obType(k, 'SymbolicLink') && !(last && req.attributes & OBJ_OPENLINK))
-      return linkTarget(k, object) + (rest ? SEPARATOR + rest : '');
+      return linkTarget(k, object) + rest;
     const parse = parsers.get(k)?.get(type);
-    if (parse) return parse(k, object, rest ? SEPARATOR + rest : '', req);
+    if (parse) return parse(k, object, rest, req);
     if (last) {
       if (!req.insert) return found(k, object);
       if (!(req.attributes & OBJ_OPENIF)) return fail(STATUS_OBJECT_NAME_COLLISION);
