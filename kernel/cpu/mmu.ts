@@ -137,8 +137,29 @@ export class Mmu {
 
   // ---- system accesses: descriptor tables and the TSS are read as supervisor --------------
 
-  rdSys(lin: LinearAddress, len: 1 | 2 | 4): number { return this.rdSlow(lin, len, false); }
-  wrSys(lin: LinearAddress, len: 1 | 2 | 4, v: number): void { this.wrSlow(lin, len, v, false); }
+  // NT touches the IDT, the GDT, the TSS and the ring-0 stack on every system call and
+  // interrupt: these go through the supervisor TLB tables like any other access.
+
+  rdSys(lin: LinearAddress, len: 1 | 2 | 4): number {
+    const e = this.tables[SUP_READ][lin >>> PAGE_SHIFT];
+    if (e === 0 || (lin & PAGE_MASK) > 4096 - len) return this.rdSlow(lin, len, false);
+    const p = (e & PAGE_FRAME) | (lin & PAGE_MASK);
+    if (len === 1) return this.u8[p];
+    if (len === 2) return this.u8[p] | (this.u8[p + 1] << 8);
+    return (p & 3) === 0 ? this.i32[p >>> 2] : this.dv.getInt32(p, true);
+  }
+
+  wrSys(lin: LinearAddress, len: 1 | 2 | 4, v: number): void {
+    // The write tables never map a page that holds code, so self-modifying code still
+    // reaches onCodeWrite through the slow path.
+    const e = this.tables[SUP_WRITE][lin >>> PAGE_SHIFT];
+    if (e === 0 || (lin & PAGE_MASK) > 4096 - len) { this.wrSlow(lin, len, v, false); return; }
+    const p = (e & PAGE_FRAME) | (lin & PAGE_MASK);
+    if (len === 1) this.u8[p] = v;
+    else if (len === 2) { this.u8[p] = v; this.u8[p + 1] = v >> 8; }
+    else if ((p & 3) === 0) this.i32[p >>> 2] = v;
+    else this.dv.setInt32(p, v, true);
+  }
 
   // ---- the slow path ---------------------------------------------------------------------
 
