@@ -334,11 +334,12 @@ export class Cpu {
     return true;
   }
 
-  /** After an instruction that may have made an interrupt deliverable (sti, iret, int n):
-   *  whether the run loop must look before the next block. */
+  /** After an instruction that may have made an interrupt deliverable or changed a device
+   *  (sti, iret, int n, in, out): whether the run loop must look before the next block. */
   wantsAttention(): boolean {
     const bits = this.flags.bits;
     return this.pendingStop !== null || (bits & TF) !== 0 || this.interruptShadow ||
+      (this.clock !== null && this.clock.deadline < this.limit) ||
       ((bits & IF) !== 0 && this.pic !== null && this.pic.pending());
   }
 

@@ -111,7 +111,11 @@ function io(write: boolean): Emitter {
     g.readsClock = true; // devices (the PIT) see the instruction count at the access
     if (write) g.call(`h.out(c,${port},${size / 8},r[0])`);
     else { g.call(`v=h.in(c,${port},${size / 8})`); g.emit(writeReg(0, size as 8, false, size === 32 ? 'v' : `(v&${size === 8 ? 0xff : 0xffff})`)); }
-    g.endsBlock = true; // a device may raise an interrupt or ask to stop
+    // A device may raise an interrupt, move the timer's deadline or ask to stop: only then
+    // does the run loop need to look (the host-call port does this on every system call).
+    g.emit('if(c.wantsAttention())c.attention=true;');
+    g.endsBlock = true;
+    g.attentionSelf = true;
   };
 }
 
