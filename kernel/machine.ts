@@ -11,6 +11,7 @@ import { startProgram, type StartedProgram } from './nt/ps/create.ts';
 import { assemble, formatDiagnostic } from './asm/index.ts';
 import type { VirtualDisk } from './store/disk.ts';
 import { defaultDiskInMemory } from './store/default-disk.ts';
+import type { InputEvent } from './cpu/i8042.ts';
 
 export interface MachineOptions {
   /** Physical memory in bytes (default 64 MiB). */
@@ -70,6 +71,17 @@ export class Machine {
     this.services = services;
     this.bootMs = performance.now() - t0;
   }
+
+  /** Keystrokes for the console, arriving now (stamped with this instruction count in the
+   *  input log): they come in through the keyboard's interrupt. */
+  type(text: string | Uint8Array): void {
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+    this.kernel.hal!.keyboard.schedule(this.cpu.icount, bytes);
+  }
+
+  /** Every input the machine got, with the instruction count it arrived at (principle 4:
+   *  the same log gives the same run). */
+  get inputLog(): readonly InputEvent[] { return this.kernel.hal!.keyboard.log; }
 
   /** Console output so far, as text. */
   get outputText(): string { return Buffer.from(this.output).toString('latin1'); }

@@ -10,6 +10,7 @@ import * as irql from './ke/irql.ts';
 import * as constants from './ke/constants.ts';
 import * as bugcheck from './ke/bugcheck.ts';
 import * as hostcall from './ke/hostcall.ts';
+import * as keyboard from './hal/keyboard.ts';
 import * as status from './ex/status.ts';
 import * as pic from './hal/pic.ts';
 
@@ -72,6 +73,7 @@ export function ks386(): string {
     constantsText('host calls (kernel/nt/ke/hostcall.ts)', hostcall),
     constantsText('NTSTATUS (kernel/nt/ex/status.ts)', status),
     constantsText('interrupt controller (kernel/nt/hal/pic.ts)', pic),
+    constantsText('keyboard (kernel/nt/hal/keyboard.ts)', keyboard),
     '%endif',
   ].join('\n');
   return cached;

@@ -7,6 +7,7 @@ import { NtQueryInformationFile, NtSetInformationFile } from './io/info.ts';
 import { NtQueryVolumeInformationFile, NtFlushBuffersFile } from './io/volume.ts';
 import { NtQueryDirectoryFile } from './io/dir.ts';
 import { NtQueryAttributesFile, NtDeleteFile } from './io/byname.ts';
+import { NtCancelIoFile } from './io/cancel.ts';
 import {
   NtClose, NtDuplicateObject, NtQueryObject, NtCreateDirectoryObject, NtOpenDirectoryObject, NtCreateSymbolicLinkObject,
   NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject,
@@ -27,5 +28,5 @@ export const NATIVE_BODIES: Record<string, ServiceBody> = {
   NtOpenDirectoryObject, NtCreateSymbolicLinkObject, NtOpenSymbolicLinkObject, NtQuerySymbolicLinkObject,
   NtWaitForMultipleObjects, NtCreateEvent, NtOpenEvent, NtSetEvent, NtResetEvent, NtClearEvent, NtPulseEvent,
   NtQueryInformationFile, NtSetInformationFile, NtQueryVolumeInformationFile, NtFlushBuffersFile, NtQueryDirectoryFile,
-  NtQueryAttributesFile, NtDeleteFile,
+  NtQueryAttributesFile, NtDeleteFile, NtCancelIoFile,
 };

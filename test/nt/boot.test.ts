@@ -47,7 +47,7 @@ test('GDT: NT\'s selectors', () => {
   assert.equal(m.cpu.seg[CS], 0x08);
 });
 
-test('IDT as KeInitExceptions: trap gates for exceptions, DPL-3 0x2A-0x2E, the clock at 0x30, the rest DPL 0', () => {
+test('IDT as KeInitExceptions: trap gates for exceptions, DPL-3 0x2A-0x2E, the clock at 0x30, the keyboard at 0x31, the rest DPL 0', () => {
   const m = boot();
   const k = m.kernel;
   assert.deepEqual(gate(m, 0x2E), { handler: k.sym('KiSystemService'), selector: 0x08, access: 0xEE00 });
@@ -58,7 +58,8 @@ test('IDT as KeInitExceptions: trap gates for exceptions, DPL-3 0x2A-0x2E, the c
   assert.equal(gate(m, 0x03).access, 0xEF00, 'int3 callable from ring 3');
   assert.equal(gate(m, 0x04).access, 0xEF00, 'into callable from ring 3');
   assert.deepEqual(gate(m, 0x30), { handler: k.sym('HalpClockInterrupt'), selector: 0x08, access: 0x8E00 }, 'IRQ 0: the clock');
-  for (const v of [0x14, 0x29, 0x2F, 0x31, 0x3F, 0x40, 0xFF]) {
+  assert.deepEqual(gate(m, 0x31), { handler: k.sym('I8042KeyboardInterrupt'), selector: 0x08, access: 0x8E00 }, 'IRQ 1: the keyboard');
+  for (const v of [0x14, 0x29, 0x2F, 0x32, 0x3F, 0x40, 0xFF]) {
     assert.equal(gate(m, v).access, 0x8E00, `vector ${v}`);
     assert.equal(gate(m, v).handler, k.sym('KiUnexpectedInterrupt') + v * k.sym('KI_UNEXPECTED_STUB_SIZE'));
   }

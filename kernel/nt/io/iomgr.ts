@@ -27,7 +27,13 @@ export const FILE_DEVICE_DISK_FILE_SYSTEM = 0x08, FILE_DEVICE_NULL = 0x15, FILE_
 /** A dispatch routine: returns the status IoCallDriver returns (STATUS_PENDING when it
  *  keeps the IRP to complete later). */
 export type DispatchRoutine = (k: Kernel, device: number, irp: number) => number;
-export interface HostDriver { name: string; dispatch: Partial<Record<number, DispatchRoutine>> }
+export interface HostDriver {
+  name: string;
+  dispatch: Partial<Record<number, DispatchRoutine>>;
+  /** IoCancelIrp for the driver's waiting requests of `thread` on `file` (NtCancelIoFile):
+   *  the CancelRoutine NT would find in each IRP, here one per driver. */
+  cancel?: (k: Kernel, device: number, file: number, thread: number) => void;
+}
 
 const drivers = new WeakMap<Kernel, Map<number, HostDriver>>();
 

@@ -35,6 +35,7 @@ import { registerDpcs } from './dpc.ts';
 import { createIdleThread } from './idle.ts';
 import { halInitSystem } from '../hal/hal.ts';
 import { CLOCK_VECTOR } from '../hal/pic.ts';
+import { KEYBOARD_VECTOR } from '../hal/keyboard.ts';
 import { KeAddSystemServiceTable } from './servicetables.ts';
 import { NATIVE_BODIES } from '../bodies.ts';
 import { WIN32K_BODIES } from '../win32k/services.ts';
@@ -152,6 +153,7 @@ function initializeIdt(k: Kernel): void {
   setGate(k, VECTOR_DEBUG_SERVICE, k.sym('KiDebugService'), user);
   setGate(k, VECTOR_SYSTEM_SERVICE, k.sym('KiSystemService'), user);
   setGate(k, CLOCK_VECTOR, k.sym('HalpClockInterrupt'), G.GATE_INTERRUPT);
+  setGate(k, KEYBOARD_VECTOR, k.sym('I8042KeyboardInterrupt'), G.GATE_INTERRUPT);
 }
 
 /** lgdt, lidt, ltr and the segment registers, as the loader leaves them. */

@@ -9,6 +9,7 @@ org KERNEL_IMAGE_BASE               ; defined by image.ts (0x80100000)
 %include "trap.asm"                 ; KiTrap00..KiTrap13, int 0x2A-0x2D, unexpected interrupts
 %include "irql.asm"                 ; KfRaiseIrql, KfLowerIrql, KiDeliverApc, KeBugCheckEx
 %include "clock.asm"                ; HalpClockInterrupt
+%include "keyboard.asm"             ; I8042KeyboardInterrupt, IopConsoleDpcRoutine
 %include "ctxswap.asm"              ; KiDispatchInterrupt, SwapContext, KiIdleLoop
 %include "io.asm"                   ; ObpRootDirectoryObject, the I/O manager's stubs
 %include "services.inc"             ; GENERATED: MainSSDT thunks, MainSSDT, MainSSPT
