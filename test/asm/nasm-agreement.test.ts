@@ -2,14 +2,12 @@
 // sequence of the test386 EE legend (read from ../shared/conformance, never copied).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { assemble } from '../../kernel/asm/index.ts';
 import { corpusLines, corpusSource } from './corpus.ts';
+import { conformanceDir, conformanceFile, conformanceMissing } from '../support/conformance.ts';
 import { nasmAssemble, nasmAvailable } from './nasm.ts';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
-const legendPath = resolve(repoRoot, '..', 'shared', 'conformance', 'test386-EE-legend.json');
 const haveNasm = nasmAvailable();
 
 /** Compare line by line so a failure names the instruction, not just an offset. */
@@ -40,8 +38,8 @@ test('every corpus line assembles exactly as nasm assembles it', { skip: !haveNa
   assert.ok(agree >= lines.length - 5, `${agree} lines agree`);
 });
 
-test('the test386 EE legend sequences agree with nasm', { skip: (!haveNasm || !existsSync(legendPath)) && 'nasm or legend missing' }, () => {
-  const legend = JSON.parse(readFileSync(legendPath, 'utf8')) as Record<string, { asm: string[] }[]>;
+test('the test386 EE legend sequences agree with nasm', { skip: !haveNasm ? 'nasm missing' : !conformanceDir && conformanceMissing }, () => {
+  const legend = JSON.parse(readFileSync(conformanceFile('test386-EE-legend.json'), 'utf8')) as Record<string, { asm: string[] }[]>;
   const seqs = Object.values(legend).flat().map(e => e.asm);
   assert.ok(seqs.length > 300);
   const source = ['bits 32', ...seqs.flat()].join('\n') + '\n';

@@ -3,12 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Code, Decoder, DecoderOptions, Formatter, FormatterSyntax, Instruction, OpKind } from 'iced-x86';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { assemble } from '../../kernel/asm/index.ts';
 import { corpusLines, corpusSource } from './corpus.ts';
+import { conformanceDir, conformanceFile, conformanceMissing } from '../support/conformance.ts';
 
-const LEGEND = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'test386-EE-legend.json');
 
 function disassemble(bytes: Uint8Array): string[] {
   const dec = new Decoder(32, bytes, DecoderOptions.None);
@@ -50,8 +49,8 @@ test('corpus output disassembles and reassembles to the same bytes', () => {
   assert.deepEqual(Buffer.from(second.bytes), Buffer.from(first.bytes));
 });
 
-test('EE legend sequences round-trip too', { skip: !existsSync(LEGEND) && 'legend missing' }, () => {
-  const legend = JSON.parse(readFileSync(LEGEND, 'utf8')) as Record<string, { asm: string[] }[]>;
+test('EE legend sequences round-trip too', { skip: !conformanceDir && conformanceMissing }, () => {
+  const legend = JSON.parse(readFileSync(conformanceFile('test386-EE-legend.json'), 'utf8')) as Record<string, { asm: string[] }[]>;
   const src = ['bits 32', ...Object.values(legend).flat().flatMap(e => e.asm)].join('\n') + '\n';
   const first = assemble(src);
   assert.deepEqual(first.errors, []);

@@ -1,5 +1,5 @@
 // Conformance: the test386 "EE" reference vectors (../shared/conformance, read in place,
-// never copied). Every one of the 44,926 lines runs the instruction sequence its legend
+// never copied; see test/support/conformance.ts). Every one of the 44,926 lines runs the instruction sequence its legend
 // entry gives, assembled by the project's own assembler, on the CPU at ring 0, and must
 // leave the registers and the compared flags the reference shows.
 //
@@ -10,18 +10,13 @@
 // from the previous line, as on the machine that printed the reference.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { conformanceDir, conformanceFile, conformanceMissing } from '../support/conformance.ts';
 import { assemble } from '../../kernel/asm/index.ts';
 import { makeCpu, CODE, IDT, KSTACK_TOP } from './fixture.ts';
 import { DE } from '../../kernel/cpu/types.ts';
 import type { Cpu } from '../../kernel/cpu/cpu.ts';
 
-const dir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'conformance');
-const referencePath = resolve(dir, 'test386-EE-reference.txt');
-const legendPath = resolve(dir, 'test386-EE-legend.json');
-const available = existsSync(referencePath) && existsSync(legendPath);
 
 interface Entry { name: string; asm: string[]; flagsMask: number; lines: number }
 interface Legend { bcd: Entry[]; ops: Entry[] }
@@ -54,9 +49,9 @@ function parseLine(line: string): { before: Map<string, number>; after: Map<stri
   return { before: new Map(fields.slice(0, half)), after: new Map(fields.slice(half)), de };
 }
 
-test('test386 EE reference vectors: all 44,926 lines', { skip: !available && 'conformance files not found beside the project' }, () => {
-  const legend = JSON.parse(readFileSync(legendPath, 'utf8')) as Legend;
-  const lines = readFileSync(referencePath, 'utf8').split('\n').filter(l => l.trim() !== '');
+test('test386 EE reference vectors: all 44,926 lines', { skip: !conformanceDir && conformanceMissing }, () => {
+  const legend = JSON.parse(readFileSync(conformanceFile('test386-EE-legend.json'), 'utf8')) as Legend;
+  const lines = readFileSync(conformanceFile('test386-EE-reference.txt'), 'utf8').split('\n').filter(l => l.trim() !== '');
   const entries = [...legend.bcd, ...legend.ops];
   assert.equal(entries.reduce((n, e) => n + e.lines, 0), lines.length, 'the legend covers every line');
 
