@@ -86,3 +86,26 @@ ${oa('wrongif_oa', 'dir', 'OBJ_OPENIF')}
   ], r.stderr);
   assert.equal(r.code, 0, r.stderr);
 });
+
+test('NtDuplicateObject turns the pseudo-handle NtCurrentProcess into a real handle', () => {
+  const r = runSource(`
+%include "include/win32.inc"
+section .text
+%include "include/guestlib.inc"
+ntdll NtDuplicateObject, NtClose
+global start
+start:
+    invoke NtDuplicateObject, -1, -1, -1, h1, 0, 0, DUPLICATE_SAME_ACCESS
+${show('duplicate')}
+    mov eax, [h1]
+    and eax, 0x80000003                 ; a table handle: positive, a multiple of 4
+${show('handle bits')}
+    invoke NtClose, [h1]
+${show('close')}
+    invoke ExitProcess, 0
+section .data
+crlf: db 13, 10, 0
+h1: dd 0
+`);
+  assert.deepEqual(lines(r.stdout).filter(Boolean), [`duplicate ${hex(0)}`, `handle bits ${hex(0)}`, `close ${hex(0)}`], r.stderr);
+});

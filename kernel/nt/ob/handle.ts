@@ -113,6 +113,17 @@ export function currentEprocess(k: Kernel): number {
   return KTHREAD.at(k.vm, k.currentThread()).get('ApcState.Process');
 }
 
+/** lookupHandle, and for the current process the pseudo-handles NtCurrentProcess (-1) and
+ *  NtCurrentThread (-2), which name no table entry (NtDuplicateObject turns them into real
+ *  handles). */
+export function lookupHandleOrPseudo(k: Kernel, eprocess: number, handle: number): HandleInfo | null {
+  if (eprocess === currentEprocess(k)) {
+    if (handle >>> 0 === NtCurrentProcess) return { body: eprocess, access: PROCESS_ALL_ACCESS, attributes: 0 };
+    if (handle >>> 0 === NtCurrentThread) return { body: k.currentThread(), access: THREAD_ALL_ACCESS, attributes: 0 };
+  }
+  return lookupHandle(k, eprocess, handle);
+}
+
 export type Referenced = { status: typeof STATUS_SUCCESS; body: number; access: number } | { status: number; body: 0; access: 0 };
 
 /** ObReferenceObjectByHandle(Handle, DesiredAccess, ObjectType, AccessMode): the object
@@ -120,10 +131,7 @@ export type Referenced = { status: typeof STATUS_SUCCESS; body: number; access: 
  *  Access is checked only for a user-mode caller, as NT does. */
 export function referenceObjectByHandle(k: Kernel, handle: number, desired: number, type: number, mode: number): Referenced {
   const fail = (status: number): Referenced => ({ status, body: 0, access: 0 });
-  let info: HandleInfo | null;
-  if (handle >>> 0 === NtCurrentProcess) info = { body: currentEprocess(k), access: PROCESS_ALL_ACCESS, attributes: 0 };
-  else if (handle >>> 0 === NtCurrentThread) info = { body: k.currentThread(), access: THREAD_ALL_ACCESS, attributes: 0 };
-  else info = lookupHandle(k, currentEprocess(k), handle);
+  const info = lookupHandleOrPseudo(k, currentEprocess(k), handle);
   if (!info) return fail(STATUS_INVALID_HANDLE);
   const actual = objectType(k, info.body);
   if (type && actual !== type) return fail(STATUS_OBJECT_TYPE_MISMATCH);

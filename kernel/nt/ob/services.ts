@@ -5,7 +5,7 @@ import type { ServiceBody } from '../ke/services.ts';
 import type { Kernel } from '../kernel.ts';
 import { OBJECT_DIRECTORY, OBJECT_SYMBOLIC_LINK, OBJECT_HEADER, OBJECT_TYPE } from '../oblayouts.ts';
 import { UNICODE_STRING } from '../layouts.ts';
-import { closeHandle, createHandle, currentEprocess, lookupHandle, referenceObjectByHandle } from './handle.ts';
+import { closeHandle, createHandle, currentEprocess, lookupHandle, lookupHandleOrPseudo, referenceObjectByHandle } from './handle.ts';
 import { createObject, dereferenceObject, headerOf, objectType, writeUnicodeString, readUnicodeStringAt } from './object.ts';
 import { obType, mapAccess } from './types.ts';
 import { fullName, linkTarget } from './namespace.ts';
@@ -32,7 +32,7 @@ export const NtDuplicateObject: ServiceBody = ({ kernel, mem, previousMode, args
   const processType = obType(kernel, 'Process');
   const src = referenceObjectByHandle(kernel, sourceProcess, PROCESS_DUP_HANDLE, processType, previousMode);
   if (src.status !== STATUS_SUCCESS) return src.status;
-  const source = lookupHandle(kernel, src.body, sourceHandle);
+  const source = lookupHandleOrPseudo(kernel, src.body, sourceHandle);
   if (!source) { dereferenceObject(kernel, src.body); return STATUS_INVALID_HANDLE; }
   let status = STATUS_SUCCESS;
   if (targetProcess) {
