@@ -20,6 +20,10 @@ import { NtDelayExecution, NtYieldExecution } from './ke/wait.ts';
 import { NtCreateThread, NtTerminateThread } from './ps/threads.ts';
 import { NtQueueApcThread, NtTestAlert, NtContinue } from './ke/apc.ts';
 import { NtRaiseException } from './ke/except.ts';
+import { NtAllocateVirtualMemory } from './mm/allocate.ts';
+import { NtFreeVirtualMemory } from './mm/free.ts';
+import { NtQueryVirtualMemory } from './mm/query.ts';
+import { NtProtectVirtualMemory } from './mm/protectvm.ts';
 
 export const NATIVE_BODIES: Record<string, ServiceBody> = {
   NtClose, NtContinue, NtCreateThread, NtDelayExecution, NtGetTickCount, NtQueueApcThread, NtReadFile,
@@ -29,4 +33,5 @@ export const NATIVE_BODIES: Record<string, ServiceBody> = {
   NtWaitForMultipleObjects, NtCreateEvent, NtOpenEvent, NtSetEvent, NtResetEvent, NtClearEvent, NtPulseEvent,
   NtQueryInformationFile, NtSetInformationFile, NtQueryVolumeInformationFile, NtFlushBuffersFile, NtQueryDirectoryFile,
   NtQueryAttributesFile, NtDeleteFile, NtCancelIoFile,
+  NtAllocateVirtualMemory, NtFreeVirtualMemory, NtQueryVirtualMemory, NtProtectVirtualMemory,
 };

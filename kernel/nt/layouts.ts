@@ -300,6 +300,8 @@ export const EPROCESS = defineStruct('EPROCESS', 0x290, {
   UniqueProcessId: [0x09C, 'u32'],
   ActiveProcessLinks: [0x0A0, LIST_ENTRY],
   ObjectTable: [0x128, 'ptr'],
+  VadRoot: [0x194, 'ptr'],              // the MMVAD tree of the user address space
+  VadHint: [0x198, 'ptr'],
   SectionBaseAddress: [0x1AC, 'ptr'],
   Peb: [0x1B0, 'ptr'],
   ImageFileName: [0x1FC, array('u8', 16)],

@@ -74,9 +74,8 @@ export function kernelGap(t: TestContext, what: string): void {
   t.todo(`kernel gap: ${what}`);
 }
 
-/** Services kernel32 copes without: CreateThread takes a stack from a static pool when
- *  NtAllocateVirtualMemory is not implemented. */
-const FALLBACKS = new Set(['NtAllocateVirtualMemory']);
+/** Services kernel32 copes without (none today). */
+const FALLBACKS = new Set<string>();
 
 /** Lines of console output, CR LF split. */
 export const lines = (s: string) => s.split('\r\n');

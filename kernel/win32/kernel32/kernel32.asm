@@ -15,6 +15,7 @@
 ;   sync.asm      CreateEventA/W, SetEvent, ResetEvent, WaitForSingleObject(Ex),
 ;                 WaitForMultipleObjects(Ex), SleepEx, Sleep
 ;   thread.asm    CreateThread, ExitThread, QueueUserAPC
+;   memory.asm    VirtualAlloc, VirtualFree, VirtualProtect, VirtualQuery
 ;   misc.asm      GetTickCount, lstrlenA, the ANSI -> Unicode helper
 bits 32
 %include "ks386.inc"                ; GENERATED: NT structures (TEB, PEB, ...) and STATUS_*
@@ -28,9 +29,12 @@ import NtCreateFile ntdll.dll
 import NtCreateThread ntdll.dll
 import NtDelayExecution ntdll.dll
 import NtDuplicateObject ntdll.dll
+import NtFreeVirtualMemory ntdll.dll
 import NtOpenFile ntdll.dll
+import NtProtectVirtualMemory ntdll.dll
 import NtQueryDirectoryFile ntdll.dll
 import NtQueryInformationFile ntdll.dll
+import NtQueryVirtualMemory ntdll.dll
 import NtQueryVolumeInformationFile ntdll.dll
 import NtQueueApcThread ntdll.dll
 import NtReadFile ntdll.dll
@@ -49,6 +53,7 @@ extern NtCreateThread, NtDelayExecution, NtDuplicateObject, NtOpenFile, NtQueryD
 extern NtQueryInformationFile, NtQueryVolumeInformationFile, NtQueueApcThread, NtReadFile
 extern NtSetEvent, NtSetInformationFile, NtTerminateProcess, NtTerminateThread
 extern NtWaitForMultipleObjects, NtWaitForSingleObject, NtWriteFile
+extern NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory
 extern RtlDosPathNameToNtPathName_U, RtlInitUnicodeString, RtlNtStatusToDosError
 
 %include "k32const.inc"
@@ -62,4 +67,5 @@ section .text
 %include "find.asm"
 %include "sync.asm"
 %include "thread.asm"
+%include "memory.asm"
 %include "misc.asm"

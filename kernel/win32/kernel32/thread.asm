@@ -5,7 +5,6 @@
 global CreateThread, ExitThread, QueueUserAPC
 
 THREAD_STACK_SIZE      equ 0x10000          ; 64 KiB, committed
-STATIC_THREAD_STACKS   equ 4
 
 ; HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
 ;     LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
@@ -22,9 +21,9 @@ CreateThread:
     mov ebp, esp
     sub esp, CONTEXT_size + 0x40
     push edi
-    ; 1. The stack. NT reserves dwStackSize (default: the image's SizeOfStackReserve) with
-    ;    NtAllocateVirtualMemory and commits the top. NT Lab commits 64 KiB; while the
-    ;    memory manager has no NtAllocateVirtualMemory, a few stacks in kernel32's .bss.
+    ; 1. The stack: NtAllocateVirtualMemory reserves and commits it in this process (NT
+    ;    reserves dwStackSize -- default the image's SizeOfStackReserve -- and commits the
+    ;    top; NT Lab commits THREAD_STACK_SIZE whole).
     mov dword [ctBase], 0
     mov dword [ctSize], THREAD_STACK_SIZE
     push PAGE_READWRITE                     ; Protect
@@ -37,18 +36,7 @@ CreateThread:
     push NtCurrentProcess
     call [NtAllocateVirtualMemory]
     test eax, eax
-    jns .have_stack
-    cmp eax, STATUS_NOT_IMPLEMENTED
-    jne .failed
-    mov eax, [BaseStaticStacksUsed]
-    cmp eax, STATIC_THREAD_STACKS
-    jae .no_memory
-    inc dword [BaseStaticStacksUsed]
-    shl eax, 16                             ; * THREAD_STACK_SIZE
-    add eax, BaseStaticThreadStacks
-    mov [ctBase], eax
-    mov dword [ctSize], THREAD_STACK_SIZE
-.have_stack:
+    js .failed
     ; 2. INITIAL_TEB: StackBase is the top (stacks grow down), StackLimit the bottom.
     mov eax, [ctBase]
     mov dword [ctInitTeb + 0x0], 0          ; PreviousStackBase
@@ -120,11 +108,6 @@ CreateThread:
 .done:
     mov eax, [ctHandle]
     jmp .out
-.no_memory:
-    push ERROR_NOT_ENOUGH_MEMORY
-    call SetLastError
-    xor eax, eax
-    jmp .out
 .failed:
     push eax
     call BaseSetLastNTError
@@ -177,9 +160,3 @@ BaseDispatchAPC:
     push dword [esp+8]                      ; dwData
     call [esp+8]                            ; pfnAPC(dwData)
     ret 12
-
-section .bss
-alignb 16
-BaseStaticThreadStacks: resb THREAD_STACK_SIZE * STATIC_THREAD_STACKS
-BaseStaticStacksUsed:   resd 1
-section .text
