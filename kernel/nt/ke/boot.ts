@@ -11,6 +11,7 @@ import { Kernel, type KernelParts } from '../kernel.ts';
 import { kernelImage, win32kImage } from './image.ts';
 import { buildSystemPageDirectory } from '../mm/pagetables.ts';
 import { PageAllocator } from '../mm/pfn.ts';
+import { reapEndedProcesses } from '../mm/reaper.ts';
 import { NonPagedPool } from '../ex/pool.ts';
 import { KGDTENTRY, KIDTENTRY, KPCR, KTSS, KUSER_SHARED_DATA } from '../layouts.ts';
 import {
@@ -58,6 +59,7 @@ export function bootKernel(cpu: Cpu, parts: Omit<KernelParts, 'cpu' | 'pages' | 
   enablePaging(cpu);
   const pages = new PageAllocator(cpu.mem, PHYS_FIRST_FREE);
   const k = new Kernel({ ...parts, cpu, pages, pool: new NonPagedPool(pages), image });
+  pages.reclaim = () => reapEndedProcesses(k);
 
   initializeGdt(k);
   initializeTss(k);

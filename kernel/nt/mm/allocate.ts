@@ -13,7 +13,7 @@ import {
 } from '../ex/status.ts';
 import { mmProtection } from './protect.ts';
 import { findVad, insertVad, vadsInOrder } from './vad.ts';
-import { commitPages, firstCommitted, referenceAddressSpace, type AddressSpace } from './space.ts';
+import { canCommit, commitPages, firstCommitted, referenceAddressSpace, type AddressSpace } from './space.ts';
 
 export const MEM_COMMIT = 0x1000, MEM_RESERVE = 0x2000, MEM_DECOMMIT = 0x4000, MEM_RELEASE = 0x8000;
 export const MEM_FREE = 0x10000, MEM_PRIVATE = 0x20000, MEM_TOP_DOWN = 0x100000;
@@ -67,6 +67,7 @@ function reserveRegion(k: Kernel, s: AddressSpace, base: number, size: number, m
   const end = base ? pageUp(base + size) : start + pageUp(size);
   if (start < MM_LOWEST_USER_ADDRESS || end > USER_LIMIT) return { status: STATUS_INVALID_PARAMETER_2, start: 0, end: 0 };
   if (!isFree(k, s, start, end)) return { status: STATUS_CONFLICTING_ADDRESSES, start: 0, end: 0 };
+  if (commit && !canCommit(k, end - start)) return { status: STATUS_NO_MEMORY, start: 0, end: 0 };
   insertVad(k, s.eprocess, vpn(start), vpn(end) - 1, mm, commit);
   if (commit) commitPages(k, s, start, end, mm);
   return { status: STATUS_SUCCESS, start, end };
@@ -77,6 +78,7 @@ function commitRegion(k: Kernel, s: AddressSpace, base: number, size: number, mm
   const start = pageDown(base), end = pageUp(base + size);
   const vad = findVad(k, s.eprocess, vpn(start));
   if (!vad || vpn(end) - 1 > vad.endingVpn) return { status: STATUS_CONFLICTING_ADDRESSES, start: 0, end: 0 };
+  if (!canCommit(k, end - start)) return { status: STATUS_NO_MEMORY, start: 0, end: 0 };
   commitPages(k, s, start, end, mm);
   return { status: STATUS_SUCCESS, start, end };
 }

@@ -30,6 +30,18 @@ function setPte(k: Kernel, s: AddressSpace, va: number, pte: number): void {
   if ((k.cpu.mmu.cr3 & ~PAGE_MASK) === s.pd) k.cpu.mmu.invalidate(va);
 }
 
+/** Page tables a range may need beside its pages (one per 4 MiB it touches, plus one). */
+const pageTablesFor = (bytes: number) => Math.ceil(bytes / TABLE_SPAN) + 1;
+
+/** MiChargeCommitment, roughly: are there physical pages for committing `bytes` (after
+ *  the reaper has given back what ended processes held)? */
+export function canCommit(k: Kernel, bytes: number): boolean {
+  const needed = bytes / PAGE_SIZE + pageTablesFor(bytes);
+  if (k.pages.available >= needed) return true;
+  k.pages.reclaim?.();
+  return k.pages.available >= needed;
+}
+
 /** MiResolveDemandZeroFault, done at once: each uncommitted page of [start, end) gets a
  *  zeroed physical page; committed pages keep their contents. All take protection `mm`. */
 export function commitPages(k: Kernel, s: AddressSpace, start: number, end: number, mm: number): void {

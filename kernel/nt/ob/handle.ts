@@ -61,6 +61,7 @@ function grow(k: Kernel, eprocess: number): boolean {
 /** ObpCreateHandle: the lowest free entry gets the object (its header), with `access`
  *  granted; the object gains a handle and a reference. Returns the handle (0: no room). */
 export function createHandle(k: Kernel, eprocess: number, body: number, access: number, attributes = 0): number {
+  if (!EPROCESS.at(k.vm, eprocess).get('ObjectTable')) return 0;     // an ended, reaped process
   for (;;) {
     const t = tableOf(k, eprocess);
     const capacity = t.get('Capacity');
@@ -99,6 +100,18 @@ export function closeHandle(k: Kernel, eprocess: number, handle: number): boolea
   t.set('HandleCount', t.get('HandleCount') - 1);
   handleClosed(k, info.body);
   return true;
+}
+
+/** ExDestroyHandleTable: an ended process's (empty) table goes back to the pool; the
+ *  process can hold no handle any more. */
+export function deleteHandleTable(k: Kernel, eprocess: number): void {
+  const table = EPROCESS.at(k.vm, eprocess).get('ObjectTable');
+  if (!table) return;
+  closeAllHandles(k, eprocess);
+  const t = HANDLE_TABLE.at(k.vm, table);
+  k.pool.release(t.get('Table'), t.get('Capacity') * HANDLE_TABLE_ENTRY.size);
+  k.pool.release(table, HANDLE_TABLE.size);
+  EPROCESS.at(k.vm, eprocess).set('ObjectTable', 0);
 }
 
 /** ObKillProcess: every handle of an ending process closes. */
