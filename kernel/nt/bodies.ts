@@ -20,6 +20,9 @@ import { NtDelayExecution, NtYieldExecution } from './ke/wait.ts';
 import { NtCreateThread, NtTerminateThread } from './ps/threads.ts';
 import { NtQueueApcThread, NtTestAlert, NtContinue } from './ke/apc.ts';
 import { NtRaiseException } from './ke/except.ts';
+import { NtQueryInformationThread, NtSetInformationThread } from './ps/threadinfo.ts';
+import { NtQueryInformationProcess, NtSetInformationProcess } from './ps/processinfo.ts';
+import { NtSuspendThread, NtResumeThread } from './ps/suspend.ts';
 import { NtAllocateVirtualMemory } from './mm/allocate.ts';
 import { NtFreeVirtualMemory } from './mm/free.ts';
 import { NtQueryVirtualMemory } from './mm/query.ts';
@@ -34,4 +37,6 @@ export const NATIVE_BODIES: Record<string, ServiceBody> = {
   NtQueryInformationFile, NtSetInformationFile, NtQueryVolumeInformationFile, NtFlushBuffersFile, NtQueryDirectoryFile,
   NtQueryAttributesFile, NtDeleteFile, NtCancelIoFile,
   NtAllocateVirtualMemory, NtFreeVirtualMemory, NtQueryVirtualMemory, NtProtectVirtualMemory,
+  NtQueryInformationThread, NtSetInformationThread, NtQueryInformationProcess, NtSetInformationProcess,
+  NtSuspendThread, NtResumeThread,
 };

@@ -48,6 +48,12 @@ export const KAPC = defineStruct('KAPC', 0x30, {
   Inserted: [0x2E, 'u8'],
 });
 
+/** A semaphore: KTHREAD.SuspendSemaphore is one (SignalState is its count). */
+export const KSEMAPHORE = defineStruct('KSEMAPHORE', 0x14, {
+  Header: [0x0, DISPATCHER_HEADER],
+  Limit: [0x10, 'i32'],
+});
+
 export const KDPC = defineStruct('KDPC', 0x20, {
   Type: [0x0, 'i16'],
   Number: [0x2, 'u8'],

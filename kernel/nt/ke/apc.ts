@@ -13,7 +13,8 @@
 // TypeScript function, as service bodies are): the KAPC's KernelRoutine field points at
 // KiHostKernelApcRoutine to say so, and the host keeps the function by KAPC address.
 // A kernel APC queued to a waiting thread wakes it to run the APC; the wait then goes on
-// (kernelapcwait.ts). Not done: normal (non-special) kernel APCs.
+// (kernelapcwait.ts). Not done: normal (non-special) kernel APCs -- the suspend APC, a
+// normal one on NT, is a special one here whose routine does the wait itself (suspend.ts).
 import type { Kernel } from '../kernel.ts';
 import type { ServiceBody } from './services.ts';
 import { KAPC, KTHREAD, KTRAP_FRAME, CONTEXT, LIST_ENTRY } from '../layouts.ts';
@@ -21,7 +22,7 @@ import { ESP } from '../../cpu/types.ts';
 import { HC_KI_DELIVER_APC } from './hostcall.ts';
 import { UserMode, KernelMode, APC_LEVEL } from './irql.ts';
 import {
-  NtCurrentThread, CONTEXT_FULL, ApcObject, OriginalApcEnvironment, USER_APC_ARGUMENTS_SIZE,
+  NtCurrentThread, CONTEXT_FULL, ApcObject, OriginalApcEnvironment, USER_APC_ARGUMENTS_SIZE, THREAD_STATE_WAITING,
 } from './constants.ts';
 import { contextToFrame, exceptionDispatchDone } from './except.ts';
 import { insertTailList, isListEmpty } from '../rtl/list.ts';
@@ -84,23 +85,36 @@ export function insertQueueApc(k: Kernel, apc: number, arg1: number, arg2: numbe
 /** A kernel-mode APC on `thread` running host `routine`. */
 export function queueKernelApc(k: Kernel, thread: number, routine: KernelApcRoutine, arg1 = 0, arg2 = 0): number {
   const apc = k.pool.allocate(KAPC.size);
-  initializeApc(k, apc, thread, KernelMode);
-  routinesOf(k).set(apc, routine);
-  insertQueueApc(k, apc, arg1, arg2);
+  insertKernelApc(k, apc, thread, routine, arg1, arg2);
   return apc;
 }
 
-/** Runs every queued kernel APC of `thread`, in order. */
-function deliverKernelApcs(k: Kernel, thread: number): void {
+/** Queues a kernel APC that lives in someone's structure (KTHREAD.SuspendApc, say) rather
+ *  than in pool; false, and nothing changed, if it is queued already. */
+export function insertKernelApc(k: Kernel, apc: number, thread: number, routine: KernelApcRoutine, arg1 = 0, arg2 = 0): boolean {
+  if (KAPC.at(k.vm, apc).get('Inserted')) return false;
+  initializeApc(k, apc, thread, KernelMode);
+  routinesOf(k).set(apc, routine);
+  return insertQueueApc(k, apc, arg1, arg2);
+}
+
+/** Runs every queued kernel APC of `thread`, in order. One that makes the thread wait (the
+ *  suspend APC) ends the delivery: the thread switches away when KiDeliverApc returns, and
+ *  KernelApcPending stays set so that SwapContext asks for the rest (and for the wait the
+ *  APC interrupted, kernelapcwait.ts) when the thread gets the CPU again. Returns false then. */
+function deliverKernelApcs(k: Kernel, thread: number): boolean {
   const head = thread + KERNEL_APC_LIST_HEAD;
+  const t = KTHREAD.at(k.vm, thread);
   while (!isListEmpty(k.vm, head)) {
     const apc = removeFirstApc(k, head);
     const routine = routinesOf(k).get(apc);
     routinesOf(k).delete(apc);
     k.emit({ kind: 'apc-deliver', apc, mode: KernelMode, routine: KAPC.at(k.vm, apc).get('KernelRoutine') });
     routine?.(k, apc);
+    if (t.get('State') === THREAD_STATE_WAITING) { t.set('ApcState.KernelApcPending', 1); return false; }
   }
   resumeWaitAfterKernelApcs(k, thread);
+  return true;
 }
 const userListHead = (_k: Kernel, thread: number) => (thread + USER_APC_LIST_HEAD) >>> 0;
 
@@ -135,7 +149,7 @@ function deliverApc(k: Kernel): void {
   const thread = k.currentThread();
   const t = KTHREAD.at(k.vm, thread);
   t.set('ApcState.KernelApcPending', 0);
-  deliverKernelApcs(k, thread);
+  if (!deliverKernelApcs(k, thread)) return;
   if (mode !== UserMode || !t.get('ApcState.UserApcPending')) return;
   t.set('ApcState.UserApcPending', 0);
   const apc = removeFirstUserApc(k, thread);

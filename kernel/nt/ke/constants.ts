@@ -52,6 +52,10 @@ export const CLOCK_QUANTUM_DECREMENT = 3;
 /** KTHREAD.WaitReason for NtDelayExecution, and for a wait on an object. */
 export const WAIT_REASON_DELAY_EXECUTION = 4;
 export const WAIT_REASON_EXECUTIVE = 0;
+/** KTHREAD.WaitReason of a suspended thread (KWAIT_REASON Suspended). */
+export const WAIT_REASON_SUSPENDED = 5;
+/** The most a thread can be suspended (NT's MAXIMUM_SUSPEND_COUNT, a CHAR's limit). */
+export const MAXIMUM_SUSPEND_COUNT = 0x7F;
 
 /** CONTEXT.ContextFlags: i386, control + integer + segment registers. */
 export const CONTEXT_FULL = 0x00010007;

@@ -13,15 +13,18 @@ import { WAIT_REASON_EXECUTIVE } from './constants.ts';
 /** DISPATCHER_HEADER.Type values (ke.h). */
 export const EventNotificationObject = 0;
 export const EventSynchronizationObject = 1;
+export const SemaphoreObject = 5;
 
 export function isSignalled(k: Kernel, object: number): boolean {
   return DISPATCHER_HEADER.at(k.vm, object).get('SignalState') > 0;
 }
 
-/** KiWaitSatisfyAny: a synchronization event lets one waiter through and resets. */
+/** KiWaitSatisfyAny: a synchronization event lets one waiter through and resets; a
+ *  semaphore lets one through per count. */
 function satisfy(k: Kernel, object: number): void {
   const h = DISPATCHER_HEADER.at(k.vm, object);
   if (h.get('Type') === EventSynchronizationObject) h.set('SignalState', 0);
+  else if (h.get('Type') === SemaphoreObject) h.set('SignalState', h.get('SignalState') - 1);
 }
 
 /** The wait status the objects allow now, or -1 when the wait must go on. */

@@ -113,6 +113,9 @@ export interface Waiter {
   /** The status the service returns when the wait is satisfied with `status` (the I/O
    *  manager's synchronous waits return the request's final status instead). */
   complete?: (status: number) => number;
+  /** A wait inside the kernel (a kernel APC's, such as the suspend wait) rather than a
+   *  service's: the trap frame holds user state, not a status to replace. */
+  kernelWait?: boolean;
 }
 const waiters = new WeakMap<Kernel, Waiter[]>();
 export const waitersOf = (k: Kernel) => { let w = waiters.get(k); if (!w) waiters.set(k, w = []); return w; };
@@ -139,7 +142,7 @@ export function unwaitThread(k: Kernel, thread: number, status: number): void {
   const t = KTHREAD.at(k.vm, thread);
   t.set('WaitStatus', status);
   t.set('Alertable', 0);
-  KTRAP_FRAME.at(k.vm, t.get('TrapFrame')).set('Eax', status);
+  if (!waiter?.kernelWait) KTRAP_FRAME.at(k.vm, t.get('TrapFrame')).set('Eax', status);
   preemptIfBetter(k, thread);
 }
 

@@ -1,6 +1,7 @@
 // Creating a process: its EPROCESS in nonpaged pool, its address space (a page directory
 // with the kernel half), KUSER_SHARED_DATA mapped read-only, the PEB and the process
 // parameters. Images and the first thread come from loader.ts and thread.ts.
+import { STATUS_PENDING } from '../ex/status.ts';
 import type { Kernel } from '../kernel.ts';
 import { EPROCESS, KPROCESS, PEB, RTL_USER_PROCESS_PARAMETERS, UNICODE_STRING } from '../layouts.ts';
 import { createPageDirectory, mapPage, mapFreshPages, PAGE_USER_RO, PAGE_USER_RW } from '../mm/pagetables.ts';
@@ -61,6 +62,7 @@ export function createProcess(k: Kernel, imageName: string, commandLine: string)
   ep.set('Pcb.ThreadQuantum', DEFAULT_QUANTUM);
   ep.set('Pcb.Affinity', 1);
   ep.set('UniqueProcessId', pid);
+  ep.set('ExitStatus', STATUS_PENDING);     // what GetExitCodeProcess calls STILL_ACTIVE
   const shortName = imageName.replace(/^.*[\\/]/, '').slice(0, 15);
   for (let i = 0; i < shortName.length; i++) ep.set(`ImageFileName[${i}]`, shortName.charCodeAt(i));
 

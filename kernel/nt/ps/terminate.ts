@@ -7,9 +7,9 @@
 import type { Kernel } from '../kernel.ts';
 import type { ServiceBody } from '../ke/services.ts';
 import type { Process } from './process.ts';
-import { EPROCESS, KTHREAD } from '../layouts.ts';
+import { EPROCESS, ETHREAD, KTHREAD } from '../layouts.ts';
 import { NtCurrentProcess, THREAD_STATE_READY, THREAD_STATE_TERMINATED } from '../ke/constants.ts';
-import { STATUS_INVALID_HANDLE, STATUS_SUCCESS } from '../ex/status.ts';
+import { STATUS_INVALID_HANDLE, STATUS_PENDING, STATUS_SUCCESS } from '../ex/status.ts';
 import { switchAway, threadEnded, unreadyThread } from '../ke/scheduler.ts';
 import { closeAllHandles } from '../ob/handle.ts';
 import { setSignalState } from '../ke/dispatcher.ts';
@@ -29,7 +29,11 @@ export function terminateProcess(k: Kernel, status: number, p: Process | undefin
   EPROCESS.at(k.vm, p.eprocess).set('ExitStatus', status);
   p.exitStatus = status >>> 0;
   k.emit({ kind: 'process-exit', process: p.eprocess, status: status >>> 0 });
-  for (const thread of p.threads) endThread(k, thread);
+  for (const thread of p.threads) {
+    const et = ETHREAD.at(k.vm, thread);
+    if (et.get('ExitStatus') >>> 0 === STATUS_PENDING) et.set('ExitStatus', status);   // ended with their process
+    endThread(k, thread);
+  }
   closeAllHandles(k, p.eprocess);
   setSignalState(k, p.eprocess, 1);
   if (k.processes.every(q => q.exitStatus !== null)) {

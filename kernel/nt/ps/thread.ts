@@ -17,6 +17,8 @@ import {
 import { USER_CS, USER_DS, TEB_SELECTOR } from '../ke/selectors.ts';
 import { UserMode } from '../ke/irql.ts';
 import { initializeListHead, insertTailList } from '../rtl/list.ts';
+import { initializeSuspendSemaphore } from '../ke/suspend.ts';
+import { STATUS_PENDING } from '../ex/status.ts';
 
 /** DISPATCHER_HEADER.Type of a thread object. */
 export const ThreadObject = 6;
@@ -105,6 +107,8 @@ export function createThread(k: Kernel, p: Process, start: ThreadStart): Thread 
   et.set('Cid.UniqueThread', tid);
   et.set('ThreadsProcess', p.eprocess);
   et.set('StartAddress', start.eip);
+  et.set('ExitStatus', STATUS_PENDING);     // STILL_ACTIVE to GetExitCodeThread
+  initializeSuspendSemaphore(k, ethread);
 
   const initialFrame = buildInitialTrapFrame(k, initialStack, start, start.esp ?? stack.base);
   // Below the frame, what SwapContext pops when it switches to the thread the first time:

@@ -12,18 +12,19 @@ import { readyThread, switchAway } from '../ke/scheduler.ts';
 import { terminateProcess, endThread } from './terminate.ts';
 import { UserMode } from '../ke/irql.ts';
 import { NtCurrentProcess, NtCurrentThread, THREAD_STATE_TERMINATED } from '../ke/constants.ts';
-import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER, STATUS_NOT_IMPLEMENTED } from '../ex/status.ts';
+import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_INVALID_PARAMETER } from '../ex/status.ts';
+import { keSuspendThread } from '../ke/suspend.ts';
 
 /** INITIAL_TEB: where the creator put the new thread's stack. */
 const INITIAL_TEB_STACK_BASE = 0x8, INITIAL_TEB_STACK_LIMIT = 0xC, INITIAL_TEB_SIZE = 0x14;
 
 /** NtCreateThread(ThreadHandle, DesiredAccess, ObjectAttributes, ProcessHandle, ClientId,
  *  ThreadContext, InitialTeb, CreateSuspended): the thread starts with ThreadContext's
- *  registers on the stack InitialTeb describes, and is ready to run at once. */
+ *  registers on the stack InitialTeb describes, and is ready to run at once (or once it
+ *  is resumed). */
 export const NtCreateThread: ServiceBody = ({ kernel, mem, previousMode, args }) => {
   const [handleOut, , , process, clientId, context, initialTeb, suspended] = args;
   if (process !== NtCurrentProcess) return STATUS_INVALID_HANDLE;
-  if (suspended) return STATUS_NOT_IMPLEMENTED;      // no suspend count yet
   if (!context || !initialTeb) return STATUS_INVALID_PARAMETER;
   if (previousMode === UserMode) {
     mem.probe(handleOut, 4, true);
@@ -45,6 +46,9 @@ export const NtCreateThread: ServiceBody = ({ kernel, mem, previousMode, args })
     mem.write32(clientId, cid.get('Cid.UniqueProcess'));
     mem.write32(clientId + 4, cid.get('Cid.UniqueThread'));
   }
+  // CreateSuspended: suspended before it can run (PspCreateThread's KeSuspendThread), so
+  // its first act is the suspend APC's wait, before it ever reaches user mode.
+  if (suspended) keSuspendThread(kernel, t.ethread);
   readyThread(kernel, t.ethread);
   return STATUS_SUCCESS;
 };
