@@ -21,7 +21,7 @@ retLen: dd 0
 v: dd 0
 `;
 
-const queryThread = (h: string | number, cls: number, buf: string, len: number) => nt('NtQueryInformationThread', h, cls, buf, len, 'retLen');
+const queryThread = (h: string | number, cls: number, buf: string | number, len: number) => nt('NtQueryInformationThread', h, cls, buf, len, 'retLen');
 const queryProcess = (h: string | number, cls: number, buf: string, len: number) => nt('NtQueryInformationProcess', h, cls, buf, len, 'retLen');
 /** NtSetInformationThread with `value` in [v]. */
 const setThread = (h: string | number, cls: number, value: number, len = 4) =>
