@@ -15,6 +15,8 @@
 ;   sync.asm      CreateEventA/W, SetEvent, ResetEvent, WaitForSingleObject(Ex),
 ;                 WaitForMultipleObjects(Ex), SleepEx, Sleep
 ;   thread.asm    CreateThread, ExitThread, QueueUserAPC
+;   threadctl.asm SetThreadPriority, GetThreadPriority, SuspendThread, ResumeThread,
+;                 GetExitCodeThread, GetExitCodeProcess
 ;   memory.asm    VirtualAlloc, VirtualFree, VirtualProtect, VirtualQuery
 ;   misc.asm      GetTickCount, lstrlenA, the ANSI -> Unicode helper
 bits 32
@@ -45,6 +47,11 @@ import NtTerminateThread ntdll.dll
 import NtWaitForMultipleObjects ntdll.dll
 import NtWaitForSingleObject ntdll.dll
 import NtWriteFile ntdll.dll
+import NtQueryInformationProcess ntdll.dll
+import NtQueryInformationThread ntdll.dll
+import NtResumeThread ntdll.dll
+import NtSetInformationThread ntdll.dll
+import NtSuspendThread ntdll.dll
 import RtlDosPathNameToNtPathName_U ntdll.dll
 import RtlInitUnicodeString ntdll.dll
 import RtlNtStatusToDosError ntdll.dll
@@ -54,6 +61,8 @@ extern NtQueryInformationFile, NtQueryVolumeInformationFile, NtQueueApcThread, N
 extern NtSetEvent, NtSetInformationFile, NtTerminateProcess, NtTerminateThread
 extern NtWaitForMultipleObjects, NtWaitForSingleObject, NtWriteFile
 extern NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory
+extern NtQueryInformationProcess, NtQueryInformationThread, NtResumeThread, NtSetInformationThread
+extern NtSuspendThread
 extern RtlDosPathNameToNtPathName_U, RtlInitUnicodeString, RtlNtStatusToDosError
 
 %include "k32const.inc"
@@ -67,5 +76,6 @@ section .text
 %include "find.asm"
 %include "sync.asm"
 %include "thread.asm"
+%include "threadctl.asm"
 %include "memory.asm"
 %include "misc.asm"
