@@ -85,3 +85,27 @@ ${spawn(0, 'worker')}` + nt('NtDelayExecution', 0, 'wait1') + `${suspend('dword 
   const delays = ev.flatMap((e, i) => e.kind === 'syscall-enter' && e.name === 'NtDelayExecution' ? [i] : []);
   assert.ok(delays[1] < delivered, 'in the middle of the worker\'s NtDelayExecution');
 });
+
+test('a thread suspending itself stops inside NtSuspendThread and returns from it when another resumes it; a suspended thread can be terminated', () => {
+  const ran = run(program(SERVICES, DATA, `
+        jmp main
+worker:
+${nt('NtSuspendThread', -2, 'r+40')}        mov [waitStatus], eax
+        mov dword [counter], 1
+${exitThread()}
+sleeper:
+${suspend(-2)}${exitThread()}
+main:
+${spawn(0, 'worker')}${sleep30()}${readCounter(0)}${resume('dword [h0]')}${saveBoth(1)}${join(0)}${readCounter(3)}
+        mov eax, [waitStatus]
+        mov [r+16], eax
+${spawn(1, 'sleeper')}${sleep30()}` + nt('NtTerminateThread', 'dword [h1]', 0x55) + `${save(5)}${join(1)}${save(6)}`), {}, 50_000_000);
+  assert.deepEqual(ran.r, { kind: 'exited', status: 0 }, ran.m.notices.join(''));
+  const r = results(ran);
+  assert.equal(r[0], 0, 'suspended: it has not gone on after 30 ms');
+  assert.deepEqual([r[1], r[2]], [0, 1], 'main resumed it: previous count 1');
+  assert.equal(r[3], 1, 'then it went on');
+  assert.equal(r[4], 0, 'its NtSuspendThread returned STATUS_SUCCESS');
+  assert.equal(r[10], 0, 'with previous count 0');
+  assert.deepEqual([r[5], r[6]], [0, 0], 'terminating a suspended thread ends it (the wait for it returns)');
+});

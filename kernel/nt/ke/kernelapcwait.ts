@@ -41,3 +41,9 @@ export function resumeWaitAfterKernelApcs(k: Kernel, thread: number): void {
   t.set('Alertable', 0);
   KTRAP_FRAME.at(k.vm, t.get('TrapFrame')).set('Eax', status);
 }
+
+/** The thread ended: a wait its kernel APCs interrupted will never go on (and its KTHREAD's
+ *  address may serve another thread later). */
+export function forgetInterruptedWait(k: Kernel, thread: number): void {
+  suspendedOf(k).delete(thread);
+}

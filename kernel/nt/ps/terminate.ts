@@ -13,6 +13,7 @@ import { STATUS_INVALID_HANDLE, STATUS_PENDING, STATUS_SUCCESS } from '../ex/sta
 import { switchAway, threadEnded, unreadyThread } from '../ke/scheduler.ts';
 import { closeAllHandles } from '../ob/handle.ts';
 import { setSignalState } from '../ke/dispatcher.ts';
+import { forgetInterruptedWait } from '../ke/kernelapcwait.ts';
 
 /** Marks a thread ended: off the ready queue, signalled, its waiters woken. */
 export function endThread(k: Kernel, thread: number): void {
@@ -22,6 +23,7 @@ export function endThread(k: Kernel, thread: number): void {
   t.set('State', THREAD_STATE_TERMINATED);
   t.set('Header.SignalState', 1);
   threadEnded(k, thread);
+  forgetInterruptedWait(k, thread);    // suspended in the middle of a wait, say
 }
 
 export function terminateProcess(k: Kernel, status: number, p: Process | undefined = k.currentProcess()): void {
