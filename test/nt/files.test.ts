@@ -21,7 +21,7 @@ const FileFsVolume = 1, FileFsSize = 3, FileFsDevice = 4, FileNames = 12, FileBo
 const open = (handle: string, access: number, name: string, disposition = FILE_OPEN, options = SYNC) =>
   nt('NtCreateFile', handle, access, `${name}_oa`, 'iosb', 0, 0, 7, disposition, options, 0, 0);
 const query = (handle: string, cls: number, length = 64) => nt('NtQueryInformationFile', handle, 'iosb', 'info', length, cls);
-const set = (handle: string, cls: number, buffer: string, length: number) => nt('NtSetInformationFile', handle, 'iosb', buffer, length, cls);
+const set = (handle: string, cls: number, buffer: string, length: number | string) => nt('NtSetInformationFile', handle, 'iosb', buffer, length, cls);
 const take = (i: number, what: string) => `mov eax, ${what}\n` + save(i);
 
 const DATA = `

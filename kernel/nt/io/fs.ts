@@ -1,7 +1,7 @@
 // The file-system driver over the virtual disk (kernel/store): \Device\HarddiskVolume1 is
 // volume C:. FILE_OBJECT.FsContext holds the disk node id; the store's error codes become
 // the NTSTATUS docs/disk.md gives. Synchronous files advance CurrentByteOffset here, as
-// NT's file systems do.
+// NT's file systems do. Reads go through the cache (fscache.ts); changes drop it.
 import type { Kernel } from '../kernel.ts';
 import type { VirtualDisk } from '../../store/disk.ts';
 import { FILE_OBJECT, IRP } from '../oblayouts.ts';
@@ -13,6 +13,7 @@ import {
 import { queryInformation, setInformation } from './fsinfo.ts';
 import { queryVolumeInformation, flushBuffers } from './fsvolume.ts';
 import { directoryControl, releaseCcb } from './fsdir.ts';
+import { cachedRead, invalidateFile } from './fscache.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
 import { FO_SYNCHRONOUS_IO, FO_DELETE_ON_CLOSE, FILE_CREATE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_SUPERSEDE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN } from './file.ts';
 import { WRITE_TO_END_LOW } from './rw.ts';
@@ -61,6 +62,7 @@ function create(k: Kernel, _device: number, irp: number): number {
     if (!found.value.isDirectory && options & FILE_DIRECTORY_FILE) return completeWith(k, irp, STATUS_NOT_A_DIRECTORY, 0);
     node = found.value.id;
     if (disposition === FILE_OVERWRITE || disposition === FILE_OVERWRITE_IF || disposition === FILE_SUPERSEDE) {
+      invalidateFile(k, node);
       const t = disk.setEndOfFile(node, 0);
       if (!t.ok) return completeWith(k, irp, statusOf(t.error), 0);
       info = FILE_OVERWRITTEN;
@@ -99,7 +101,7 @@ function read(k: Kernel, _device: number, irp: number): number {
   const s = currentStackLocation(k, irp);
   const file = s.get('FileObject'), node = FILE_OBJECT.at(k.vm, file).get('FsContext');
   const offset = offsetOf(k, irp, node), length = s.get('Length');
-  const r = diskOf(k).disk.read(node, offset, length);
+  const r = cachedRead(k, node, offset, length);
   if (!r.ok) return completeWith(k, irp, r.error === 'is-directory' ? STATUS_INVALID_DEVICE_REQUEST : statusOf(r.error), 0);
   if (length && r.value.length === 0) return completeWith(k, irp, STATUS_END_OF_FILE, 0);
   if (r.value.length) k.vm.writeBytes(IRP.at(k.vm, irp).get('SystemBuffer'), r.value);
@@ -112,6 +114,7 @@ function write(k: Kernel, _device: number, irp: number): number {
   const file = s.get('FileObject'), node = FILE_OBJECT.at(k.vm, file).get('FsContext');
   const offset = offsetOf(k, irp, node), length = s.get('Length');
   const bytes = length ? k.vm.readBytes(IRP.at(k.vm, irp).get('SystemBuffer'), length) : new Uint8Array(0);
+  invalidateFile(k, node);
   const r = diskOf(k).disk.write(node, offset, bytes);
   if (!r.ok) return completeWith(k, irp, r.error === 'is-directory' ? STATUS_INVALID_DEVICE_REQUEST : statusOf(r.error), 0);
   advance(k, file, offset + length);
@@ -123,7 +126,10 @@ function cleanup(k: Kernel, _device: number, irp: number): number {
   const file = currentStackLocation(k, irp).get('FileObject');
   const f = FILE_OBJECT.at(k.vm, file);
   releaseCcb(k, file);
-  if (f.get('Flags') & FO_DELETE_ON_CLOSE || f.get('DeletePending')) diskOf(k).disk.delete(f.get('FsContext'));
+  if (f.get('Flags') & FO_DELETE_ON_CLOSE || f.get('DeletePending')) {
+    invalidateFile(k, f.get('FsContext'));
+    diskOf(k).disk.delete(f.get('FsContext'));
+  }
   return completeWith(k, irp, STATUS_SUCCESS, 0);
 }
 

@@ -9,6 +9,7 @@ import { completeWith, currentStackLocation } from './iomgr.ts';
 import { diskOf, statusOfDiskError } from './fs.ts';
 import { InfoWriter, infoReader } from './infobuffer.ts';
 import { parseRenameInformation } from './rename.ts';
+import { invalidateFile } from './fscache.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
 import {
   FileBasicInformation, FileStandardInformation, FileInternalInformation, FileNameInformation, FileNetworkOpenInformation,
@@ -126,6 +127,7 @@ function setDisposition(k: Kernel, file: number, n: NodeInfo, deleteFile: boolea
 function setEndOfFile(k: Kernel, n: NodeInfo, size: number, allocation: boolean): number {
   if (size < 0) return STATUS_INVALID_PARAMETER;
   if (allocation && size >= n.endOfFile) return STATUS_SUCCESS;
+  invalidateFile(k, n.id);
   const r = diskOf(k).disk.setEndOfFile(n.id, size);
   return r.ok ? STATUS_SUCCESS : statusOfDiskError(r.error);
 }

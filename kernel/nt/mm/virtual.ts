@@ -52,9 +52,27 @@ export class VirtualMemory implements GuestAccess {
     return (this.read16(va) | (this.read16(va + 2) << 16)) | 0;
   }
 
-  write8(va: number, v: number): void { this.writeBytes(va, Uint8Array.of(v & 0xff)); }
-  write16(va: number, v: number): void { this.writeBytes(va, Uint8Array.of(v & 0xff, (v >>> 8) & 0xff)); }
+  write8(va: number, v: number): void { this.writeWithin(this.translate(va), 1).u8[this.lastPa] = v; }
+  write16(va: number, v: number): void {
+    if ((va & PAGE_MASK) <= PAGE_SIZE - 2) { this.writeWithin(this.translate(va), 2).write16(this.lastPa, v); return; }
+    this.writeBytes(va, Uint8Array.of(v & 0xff, (v >>> 8) & 0xff));
+  }
+  private lastPa = 0;
+  /** A write of `n` bytes at `pa` inside one page: the code cache hears of it first. */
+  private writeWithin(pa: number, n: number) {
+    const mmu = this.cpu.mmu;
+    if (mmu.codePages[pa >>> PAGE_SHIFT]) mmu.onCodeWrite(pa, n);
+    this.lastPa = pa;
+    return this.cpu.mem;
+  }
   write32(va: number, v: number): void {
+    // Within one page (the usual case: struct fields), one translation and no copies.
+    if ((va & PAGE_MASK) <= PAGE_SIZE - 4) {
+      const pa = this.translate(va), mmu = this.cpu.mmu;
+      if (mmu.codePages[pa >>> PAGE_SHIFT]) mmu.onCodeWrite(pa, 4);
+      this.cpu.mem.write32(pa, v);
+      return;
+    }
     this.writeBytes(va, Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff));
   }
 
@@ -73,6 +91,10 @@ export class VirtualMemory implements GuestAccess {
    *  read-only image pages too). Every page is translated before any byte is written. The
    *  CPU's code cache hears about writes to pages that hold compiled code. */
   writeBytes(va: number, bytes: Uint8Array): void {
+    if ((va & PAGE_MASK) + bytes.length <= PAGE_SIZE) {      // one page: one translation
+      this.writeWithin(this.translate(va), bytes.length).u8.set(bytes, this.lastPa);
+      return;
+    }
     const pieces: [number, number, number][] = [];
     for (let done = 0; done < bytes.length;) {
       const pa = this.translate((va + done) | 0);

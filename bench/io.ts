@@ -1,0 +1,189 @@
+// `npm run bench:io`: kernel32 ReadFile through the whole path (ntdll stub, int 0x2e,
+// KiSystemService, NtReadFile, the IRP to the file system, its cache over SQLite,
+// IopCompleteRequest, KiServiceExit) -- 1-byte reads of a 1 MiB file and 4 KiB reads of a
+// 64 MiB file -- and CreateFileA + CloseHandle pairs, per second; beside the same loops
+// as a 32-bit Linux program doing read()/open()/close(), natively when this kernel runs
+// 32-bit ELFs and under qemu-i386, in the same run. Last line:
+// `io: read1 <n>/s, read4k <n>/s, open-close <n>/s`.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Machine } from '../kernel/machine.ts';
+import { defaultDiskInMemory } from '../kernel/store/default-disk.ts';
+import type { VirtualDisk } from '../kernel/store/disk.ts';
+import { buildElf, runElf, available, type Runner } from './native.ts';
+import { fsIncludeResolver } from '../kernel/asm/fs-include.ts';
+import type { Workload } from './workloads.ts';
+
+const MiB = 1 << 20;
+const SMALL = MiB, LARGE = 64 * MiB;
+const OPENS = Number(process.env.BENCH_IO_OPENS ?? 20_000);
+const SMALL_NAME = 'ONE.DAT', LARGE_NAME = 'SIXTYFOUR.DAT';
+
+/** Deterministic file contents (not zeros: nothing may shortcut them). */
+function pattern(size: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i += 4) b.writeUInt32LE((i * 2654435761) >>> 0, i);
+  return b;
+}
+
+function diskWithFiles(): VirtualDisk {
+  const disk = defaultDiskInMemory();
+  const root = disk.volume('C');
+  if (!root.ok) throw new Error('no C:');
+  for (const [name, size] of [[SMALL_NAME, SMALL], [LARGE_NAME, LARGE]] as const) {
+    const made = disk.create(root.value.root, name);
+    if (!made.ok) throw new Error(made.message);
+    const data = pattern(4 * MiB);
+    for (let at = 0; at < size; at += data.length) disk.write(made.value.id, at, data.subarray(0, Math.min(data.length, size - at)));
+  }
+  return disk;
+}
+
+/** A guest program: open C:\name, ReadFile `size` bytes at a time until the end, exit
+ *  with the number of reads that returned data. */
+function readProgram(name: string, size: number): string {
+  return `%include "include/win32.inc"
+kernel32 CreateFileA, ReadFile, ExitProcess
+section .data
+path: db "C:\\${name}", 0
+got: dd 0
+section .bss
+buf: resb ${size}
+section .text
+global start
+start:
+    invoke CreateFileA, path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL
+    mov esi, eax
+    xor edi, edi
+.loop:
+    invoke ReadFile, esi, buf, ${size}, got, NULL
+    cmp dword [got], 0
+    je .done
+    inc edi
+    jmp .loop
+.done:
+    invoke ExitProcess, edi
+`;
+}
+
+function openCloseProgram(name: string, n: number): string {
+  return `%include "include/win32.inc"
+kernel32 CreateFileA, CloseHandle, ExitProcess
+section .data
+path: db "C:\\${name}", 0
+section .text
+global start
+start:
+    mov edi, ${n}
+.loop:
+    invoke CreateFileA, path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL
+    invoke CloseHandle, eax
+    dec edi
+    jnz .loop
+    invoke ExitProcess, 0
+`;
+}
+
+const GUEST_DIR = join(import.meta.dirname, '..', 'guest');
+
+/** Operations per second of the program in a fresh machine (`ops` operations). */
+function emulate(source: string, ops: number, expectStatus: number | null): number {
+  const m = new Machine({ disk: diskWithFiles() });
+  m.startSource('bench.asm', source, { includeResolver: fsIncludeResolver([GUEST_DIR]) });
+  const t0 = process.hrtime.bigint();
+  const r = m.run(ops * 20_000);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.kind !== 'exited' || (expectStatus !== null && r.status !== expectStatus)) throw new Error(`the benchmark program did not finish: ${JSON.stringify(r)} ${m.notices.join('')}`);
+  return ops / seconds;
+}
+
+// ---- the native loops ---------------------------------------------------------------------
+
+const SYS_read = 3, SYS_open = 5, SYS_close = 6, SYS_lseek = 19;
+
+function hostFiles(): { small: string; large: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ntlab-bench-io-'));
+  const small = join(dir, 'one.dat'), large = join(dir, 'sixtyfour.dat');
+  writeFileSync(small, pattern(SMALL));
+  writeFileSync(large, Buffer.concat(Array.from({ length: LARGE / (4 * MiB) }, () => pattern(4 * MiB))));
+  return { small, large };
+}
+
+/** open(path); per pass: read `size` bytes at a time to the end, lseek back to 0. */
+const readLoop = (path: string, size: number): Workload => ({
+  name: 'A',
+  body: `
+    jmp .over
+.path: db "${path}", 0
+.over:
+    mov eax, ${SYS_open}
+    mov ebx, .path
+    xor ecx, ecx
+    int 0x80
+    mov esi, eax
+.pass:
+.l: mov eax, ${SYS_read}
+    mov ebx, esi
+    mov ecx, ebp
+    mov edx, ${size}
+    int 0x80
+    test eax, eax
+    jg .l
+    mov eax, ${SYS_lseek}
+    mov ebx, esi
+    xor ecx, ecx
+    xor edx, edx
+    int 0x80
+    dec edi
+    jnz .pass`,
+  instructions: n => n,
+});
+
+const openCloseLoop = (path: string): Workload => ({
+  name: 'B',
+  body: `
+    jmp .over
+.path: db "${path}", 0
+.over:
+.l: mov eax, ${SYS_open}
+    mov ebx, .path
+    xor ecx, ecx
+    int 0x80
+    mov ebx, eax
+    mov eax, ${SYS_close}
+    int 0x80
+    dec edi
+    jnz .l`,
+  instructions: n => n,
+});
+
+function native(runner: Runner, w: Workload, passes: number, opsPerPass: number): number | null {
+  if (!available(runner)) return null;
+  try {
+    return passes * opsPerPass / runElf(runner, buildElf(w, passes));
+  } catch {
+    return null;
+  }
+}
+
+const fmt = (x: number | null) => x === null ? 'n/a' : `${Math.round(x).toLocaleString('en-US')}/s`;
+
+emulate(openCloseProgram(SMALL_NAME, 2000), 2000, 0);                 // warm the JIT and the code cache
+const read1 = emulate(readProgram(SMALL_NAME, 1), SMALL, SMALL);
+const read4k = emulate(readProgram(LARGE_NAME, 4096), LARGE / 4096, LARGE / 4096);
+const openClose = emulate(openCloseProgram(SMALL_NAME, OPENS), OPENS, 0);
+const files = hostFiles();
+const reference = (runner: Runner) => ({
+  read1: native(runner, readLoop(files.small, 1), 2, SMALL),
+  read4k: native(runner, readLoop(files.large, 4096), 2, LARGE / 4096),
+  openClose: native(runner, openCloseLoop(files.small), 100_000, 1),
+});
+const host = reference('native'), qemu = reference('qemu-i386');
+console.log('ReadFile through the whole path (kernel32 -> int 0x2e -> NtReadFile -> IRP -> file system cache), tracing off');
+console.log(`  ntlab read 1 byte   (1 MiB file) : ${fmt(read1)}   native read(): ${fmt(host.read1)}   qemu-i386 read(): ${fmt(qemu.read1)}`);
+console.log(`  ntlab read 4 KiB   (64 MiB file) : ${fmt(read4k)}   native read(): ${fmt(host.read4k)}   qemu-i386 read(): ${fmt(qemu.read4k)}`);
+console.log(`  ntlab CreateFile+CloseHandle     : ${fmt(openClose)}   native open+close: ${fmt(host.openClose)}   qemu-i386: ${fmt(qemu.openClose)}`);
+if (!available('native')) console.log('  (this kernel does not run 32-bit ELF files: native n/a, qemu-i386 is the reference)');
+if (qemu.read1) console.log(`  ratios ntlab / qemu-i386: read1 ${(read1 / qemu.read1).toFixed(2)}, read4k ${(read4k / qemu.read4k!).toFixed(2)}, open-close ${(openClose / qemu.openClose!).toFixed(2)}`);
+console.log(`io: read1 ${Math.round(read1)}/s, read4k ${Math.round(read4k)}/s, open-close ${Math.round(openClose)}/s`);

@@ -1,0 +1,60 @@
+// The file system's cache over the disk (the role of NT's cache manager): file data in
+// 64 KiB pieces kept in host memory, so a loop of small reads costs one SQLite query per
+// piece instead of one per call. A cache, rebuilt on demand: any change to a file (write,
+// new end of file, delete) drops what is kept of it. At most MAX_PIECES are kept (least
+// recently used go first).
+import type { Kernel } from '../kernel.ts';
+import type { Result } from '../../store/errors.ts';
+import { CHUNK_SIZE } from '../../store/schema.ts';
+import { diskOf } from './fs.ts';
+
+const PIECE = CHUNK_SIZE;
+const MAX_PIECES = 256;
+
+interface Cache { sizes: Map<number, number>; pieces: Map<string, Buffer> }
+const caches = new WeakMap<Kernel, Cache>();
+function cacheOf(k: Kernel): Cache {
+  let c = caches.get(k);
+  if (!c) caches.set(k, c = { sizes: new Map(), pieces: new Map() });
+  return c;
+}
+
+/** Like VirtualDisk.read, through the cache. */
+export function cachedRead(k: Kernel, node: number, offset: number, length: number): Result<Buffer> {
+  const c = cacheOf(k), disk = diskOf(k).disk;
+  let size = c.sizes.get(node);
+  if (size === undefined) {
+    const st = disk.stat(node);
+    if (!st.ok || st.value.isDirectory) return disk.read(node, offset, length);   // its error
+    c.sizes.set(node, size = st.value.endOfFile);
+  }
+  const available = Math.max(0, Math.min(length, size - offset));
+  const out = Buffer.alloc(available);
+  for (let done = 0; done < available; ) {
+    const at = offset + done, index = Math.floor(at / PIECE);
+    const piece = pieceOf(k, c, node, index);
+    if (!piece.ok) return piece;
+    const n = piece.value.copy(out, done, at - index * PIECE, Math.min(piece.value.length, at - index * PIECE + available - done));
+    if (n === 0) break;
+    done += n;
+  }
+  return { ok: true, value: out };
+}
+
+function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Buffer> {
+  const key = `${node}:${index}`;
+  const hit = c.pieces.get(key);
+  if (hit) { c.pieces.delete(key); c.pieces.set(key, hit); return { ok: true, value: hit }; }
+  const r = diskOf(k).disk.read(node, index * PIECE, PIECE);
+  if (!r.ok) return r;
+  c.pieces.set(key, r.value);
+  if (c.pieces.size > MAX_PIECES) c.pieces.delete(c.pieces.keys().next().value!);
+  return r;
+}
+
+/** The file changed: forget what is cached of it. */
+export function invalidateFile(k: Kernel, node: number): void {
+  const c = cacheOf(k);
+  if (!c.sizes.delete(node)) return;
+  for (const key of [...c.pieces.keys()]) if (key.startsWith(`${node}:`)) c.pieces.delete(key);
+}
