@@ -81,3 +81,55 @@ code:  dd 0
   ]);
   assert.equal(r.code, 0, r.stderr);
 });
+
+test('SetPriorityClass/GetPriorityClass: HIGH_PRIORITY_CLASS moves the base to 13, the thread keeps its relative priority', () => {
+  const r = runSource(`
+%include "include/win32.inc"
+section .text
+%include "include/guestlib.inc"
+kernel32 SetPriorityClass, GetPriorityClass, GetCurrentProcess, GetCurrentThread, GetThreadPriority, SetThreadPriority
+
+%macro RESULT 0
+    push eax
+    call PrintHex
+    push crlf
+    call Print
+%endmacro
+
+global start
+start:
+    invoke GetCurrentProcess
+    invoke GetPriorityClass, eax
+    RESULT
+    invoke GetCurrentThread
+    invoke SetThreadPriority, eax, THREAD_PRIORITY_LOWEST
+    invoke GetCurrentProcess
+    invoke SetPriorityClass, eax, HIGH_PRIORITY_CLASS
+    RESULT
+    invoke GetCurrentProcess
+    invoke GetPriorityClass, eax
+    RESULT
+    invoke GetCurrentThread
+    invoke GetThreadPriority, eax
+    RESULT
+    invoke GetCurrentProcess
+    invoke SetPriorityClass, eax, 0x1234
+    RESULT
+    call [GetLastError]
+    RESULT
+    invoke ExitProcess, 0
+section .data
+crlf: db 13, 10, 0
+`);
+  assert.deepEqual(lines(r.stdout), [
+    '0x00000020',       // NORMAL_PRIORITY_CLASS
+    '0x00000001',
+    '0x00000080',       // HIGH_PRIORITY_CLASS
+    '0xFFFFFFFE',       // still THREAD_PRIORITY_LOWEST (-2): base 11 = 13 - 2
+    '0x00000000',
+    '0x00000057',       // ERROR_INVALID_PARAMETER
+    '',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.calls.some(c => c.name === 'NtSetInformationProcess' && c.status === 0));
+});

@@ -18,6 +18,7 @@ const DATA = THREAD_DATA + `tbi: times 8 dd 0
 pbi: times 8 dd 0
 times_: times 8 dd 0
 retLen: dd 0
+pcls: db 0, 0
 v: dd 0
 `;
 
@@ -129,4 +130,27 @@ ${spawn(0, 'worker')}${join(0)}${queryThread('dword [h0]', Basic, 'tbi', 0x1C)}$
   assert.equal(r[13], STATUS.INVALID_PARAMETER);
   assert.equal(r[14], STATUS.INVALID_INFO_CLASS);
   assert.deepEqual(r.slice(15, 17), [0, 0x77], 'the worker\'s exit status');
+});
+
+test('ProcessPriorityClass: HIGH gives base 13 (threads keep their increment); the class reads back; bad class and length', () => {
+  const setClass = (cls: number, len = 2) => `        mov byte [pcls + 1], ${cls}\n` + nt('NtSetInformationProcess', -1, 0x12, 'pcls', len);
+  const { m } = runInfo(`
+${queryProcess(-1, 0x12, 'pcls', 2)}${save(0)}        movzx eax, byte [pcls + 1]
+        mov [r+4], eax
+${setThread(-2, BasePriority, -1)}${save(2)}
+${setClass(3)}${save(3)}${queryThread(-2, Basic, 'tbi', 0x1C)}${copy('tbi + 20', 4)}${queryProcess(-1, 0, 'pbi', 0x18)}${copy('pbi + 12', 5)}
+        mov byte [pcls + 1], 0
+${queryProcess(-1, 0x12, 'pcls', 2)}${save(6)}        movzx eax, byte [pcls + 1]
+        mov [r+28], eax
+${setClass(7)}${save(8)}
+${setClass(0)}${save(9)}
+${setClass(3, 4)}${save(10)}
+`);
+  const res = m.run(5_000_000);
+  assert.deepEqual(res, { kind: 'exited', status: 0 }, m.notices.join(''));
+  const r = results({ m, r: res }, 64);
+  assert.deepEqual(r.slice(0, 2), [0, 2], 'NORMAL to begin with');
+  assert.deepEqual(r.slice(2, 6), [0, 0, 12, 13], 'HIGH: base 13, the thread 13 - 1');
+  assert.deepEqual(r.slice(6, 8), [0, 3], 'reads back HIGH');
+  assert.deepEqual(r.slice(8, 11), [STATUS.INVALID_PARAMETER, STATUS.INVALID_PARAMETER, STATUS.INFO_LENGTH_MISMATCH]);
 });

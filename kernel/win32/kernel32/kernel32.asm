@@ -16,7 +16,7 @@
 ;                 WaitForMultipleObjects(Ex), SleepEx, Sleep
 ;   thread.asm    CreateThread, ExitThread, QueueUserAPC
 ;   threadctl.asm SetThreadPriority, GetThreadPriority, SuspendThread, ResumeThread,
-;                 GetExitCodeThread, GetExitCodeProcess
+;                 GetExitCodeThread, GetExitCodeProcess, SetPriorityClass, GetPriorityClass
 ;   memory.asm    VirtualAlloc, VirtualFree, VirtualProtect, VirtualQuery
 ;   misc.asm      GetTickCount, lstrlenA, the ANSI -> Unicode helper
 bits 32
@@ -50,6 +50,7 @@ import NtWriteFile ntdll.dll
 import NtQueryInformationProcess ntdll.dll
 import NtQueryInformationThread ntdll.dll
 import NtResumeThread ntdll.dll
+import NtSetInformationProcess ntdll.dll
 import NtSetInformationThread ntdll.dll
 import NtSuspendThread ntdll.dll
 import RtlDosPathNameToNtPathName_U ntdll.dll
@@ -62,7 +63,7 @@ extern NtSetEvent, NtSetInformationFile, NtTerminateProcess, NtTerminateThread
 extern NtWaitForMultipleObjects, NtWaitForSingleObject, NtWriteFile
 extern NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory
 extern NtQueryInformationProcess, NtQueryInformationThread, NtResumeThread, NtSetInformationThread
-extern NtSuspendThread
+extern NtSuspendThread, NtSetInformationProcess
 extern RtlDosPathNameToNtPathName_U, RtlInitUnicodeString, RtlNtStatusToDosError
 
 %include "k32const.inc"

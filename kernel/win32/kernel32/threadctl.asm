@@ -1,13 +1,16 @@
 ; threadctl.asm -- controlling threads and asking how they (and processes) are:
 ; SetThreadPriority/GetThreadPriority, SuspendThread/ResumeThread, GetExitCodeThread,
-; GetExitCodeProcess. Each is one NtSet/NtQueryInformationThread, NtSuspend/ResumeThread or
-; NtQueryInformationProcess call, as in Windows' (and ReactOS's) kernel32.
+; GetExitCodeProcess, SetPriorityClass/GetPriorityClass. Each is one NtSet/
+; NtQueryInformationThread, NtSuspend/ResumeThread or NtSet/NtQueryInformationProcess call,
+; as in Windows' (and ReactOS's) kernel32.
 global SetThreadPriority, GetThreadPriority, SuspendThread, ResumeThread
-global GetExitCodeThread, GetExitCodeProcess
+global GetExitCodeThread, GetExitCodeProcess, SetPriorityClass, GetPriorityClass
 
 ThreadBasicInformation          equ 0
 ThreadBasePriority              equ 3
 ProcessBasicInformation         equ 0
+ProcessPriorityClass            equ 0x12
+PROCESS_PRIORITY_CLASS_size     equ 2       ; BOOLEAN Foreground, UCHAR PriorityClass
 THREAD_BASIC_INFORMATION_size   equ 0x1C
 TBI_ExitStatus                  equ 0x00
 TBI_BasePriority                equ 0x18    ; the increment over the process's base
@@ -160,3 +163,89 @@ BaseExitCodeDone:                           ; EAX = the query's status, ECX = th
     xor eax, eax
     leave
     ret 8
+
+; The Win32 priority classes and the kernel's PROCESS_PRIORITY_CLASS_* for each, 0-ended.
+BasePriorityClasses:
+    dd 0x00000040, 1                        ; IDLE_PRIORITY_CLASS
+    dd 0x00004000, 5                        ; BELOW_NORMAL_PRIORITY_CLASS
+    dd 0x00000020, 2                        ; NORMAL_PRIORITY_CLASS
+    dd 0x00008000, 6                        ; ABOVE_NORMAL_PRIORITY_CLASS
+    dd 0x00000080, 3                        ; HIGH_PRIORITY_CLASS
+    dd 0x00000100, 4                        ; REALTIME_PRIORITY_CLASS
+    dd 0
+
+; BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
+SetPriorityClass:
+    push ebp
+    mov ebp, esp
+    mov eax, [ebp+12]
+    mov ecx, BasePriorityClasses
+.find:
+    cmp dword [ecx], 0
+    je .invalid
+    cmp [ecx], eax
+    je .found
+    add ecx, 8
+    jmp .find
+.found:
+    mov eax, [ecx+4]
+    shl eax, 8                              ; PriorityClass in byte 1; Foreground FALSE
+    push eax
+    mov ecx, esp
+    push PROCESS_PRIORITY_CLASS_size
+    push ecx
+    push ProcessPriorityClass
+    push dword [ebp+8]
+    call [NtSetInformationProcess]
+    test eax, eax
+    js .failed
+    mov eax, 1
+    leave
+    ret 8
+.invalid:
+    push ERROR_INVALID_PARAMETER
+    call SetLastError
+    xor eax, eax
+    leave
+    ret 8
+.failed:
+    push eax
+    call BaseSetLastNTError
+    xor eax, eax
+    leave
+    ret 8
+
+; DWORD WINAPI GetPriorityClass(HANDLE hProcess): the Win32 class, 0 on failure.
+GetPriorityClass:
+    push ebp
+    mov ebp, esp
+    push 0                                  ; the PROCESS_PRIORITY_CLASS comes here
+    mov ecx, esp
+    push 0                                  ; ReturnLength
+    push PROCESS_PRIORITY_CLASS_size
+    push ecx
+    push ProcessPriorityClass
+    push dword [ebp+8]
+    call [NtQueryInformationProcess]
+    test eax, eax
+    js .failed
+    movzx eax, byte [ebp-4+1]               ; PriorityClass
+    mov ecx, BasePriorityClasses
+.find:
+    cmp dword [ecx], 0
+    je .out                                 ; (EAX = 0: not a class kernel32 knows)
+    cmp [ecx+4], eax
+    je .found
+    add ecx, 8
+    jmp .find
+.found:
+    mov eax, [ecx]
+.out:
+    leave
+    ret 4
+.failed:
+    push eax
+    call BaseSetLastNTError
+    xor eax, eax
+    leave
+    ret 4
