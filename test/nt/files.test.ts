@@ -191,3 +191,30 @@ test('behaviours 1, 2, 12, 13, 14 and 16 at the NT level', () => {
   assert.equal(r[17], S.ACCESS_DENIED, '12: the handle is checked before the buffers are probed');
   assert.deepEqual(r.slice(18, 22), [S.NAME_INVALID, S.SYNTAX_BAD, S.PATH_NOT_FOUND, S.COLLISION], '16: names');
 });
+
+const share = (handle: string, access: number, shareMode: number) =>
+  nt('NtCreateFile', handle, access | 0x100000, 'hello_oa', 'iosb', 0, 0, shareMode, FILE_OPEN, SYNC, 0, 0);
+const FILE_READ_ATTRIBUTES = 0x80, SHARE_READ = 1, SHARE_WRITE = 2;
+const SHARING = program(['NtCreateFile', 'NtClose'], `
+h1: dd 0
+h2: dd 0
+h3: dd 0
+h4: dd 0
+iosb: dd 0, 0
+${objectAttributes('hello', String.raw`\??\C:\SAMPLES\HELLO.TXT`)}`,
+  share('h1', READ_ONLY, SHARE_READ) + save(0) +
+  share('h2', WRITE_ONLY, SHARE_READ | SHARE_WRITE) + save(1) +
+  share('h2', READ_ONLY, 0) + save(2) +
+  share('h2', READ_ONLY, SHARE_READ) + save(3) +
+  share('h3', FILE_READ_ATTRIBUTES, 0) + save(4) +
+  nt('NtClose', '[h1]') + nt('NtClose', '[h2]') +
+  share('h4', WRITE_ONLY, 0) + save(5) +
+  share('h1', READ_ONLY, SHARE_READ | SHARE_WRITE) + save(6), 7);
+
+test('sharing modes: an open that would do what others do not share, or not share what they do, is STATUS_SHARING_VIOLATION', () => {
+  const ran = run(SHARING, {}, 10_000_000);
+  assert.deepEqual(ran.r, { kind: 'exited', status: 0 }, ran.m.notices.join(''));
+  const VIOLATION = 0xC0000043;
+  assert.deepEqual(results(ran, 7), [S.SUCCESS, VIOLATION, VIOLATION, S.SUCCESS, S.SUCCESS, S.SUCCESS, VIOLATION],
+    'reader sharing read; a writer; a reader not sharing read; a reader sharing read; attributes only; after the closes a lone writer; a reader against it');
+});

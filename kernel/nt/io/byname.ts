@@ -36,9 +36,9 @@ export const NtDeleteFile: ServiceBody = ({ kernel: k, mem, previousMode, args: 
   if (!ntSuccess(r.status)) return r.status;
   try {
     const d = callDriverForFile(k, r.body, { major: IRP_MJ_SET_INFORMATION, length: 1, infoClass: FileDispositionInformation, input: Uint8Array.of(1), mode: previousMode });
-    if (ntSuccess(d.status)) sendCleanup(k, r.body);
     return d.status;
   } finally {
+    sendCleanup(k, r.body);           // what a last handle would send: the delete happens here
     dereferenceObject(k, r.body);
   }
 };

@@ -18,6 +18,7 @@ import { allocateIrp, callDriver, freeIrp, nextStackLocation, IRP_MJ_CREATE, IRP
 import { IRP_CREATE_OPERATION, IRP_CLOSE_OPERATION } from './complete.ts';
 import { IO_STACK_LOCATION } from '../oblayouts.ts';
 import { UserMode } from '../ke/irql.ts';
+import { setSharedFlags } from './share.ts';
 import { OBJ_INHERIT, SYNCHRONIZE, DELETE, FILE_READ_DATA, FILE_WRITE_DATA, FILE_APPEND_DATA } from '../ob/access.ts';
 import { STATUS_SUCCESS, STATUS_INVALID_PARAMETER, STATUS_OBJECT_PATH_SYNTAX_BAD, STATUS_INSUFFICIENT_RESOURCES, ntSuccess } from '../ex/status.ts';
 
@@ -61,6 +62,7 @@ function parseDevice(k: Kernel, device: number, remaining: string, req: LookupRe
   f.set('ReadAccess', granted & FILE_READ_DATA ? 1 : 0);
   f.set('WriteAccess', granted & (FILE_WRITE_DATA | FILE_APPEND_DATA) ? 1 : 0);
   f.set('DeleteAccess', granted & DELETE ? 1 : 0);
+  setSharedFlags(k, file, open.shareAccess);
   initializeEvent(k, f.addressOf('Lock'), SynchronizationEvent, false);
   initializeEvent(k, f.addressOf('Event'), NotificationEvent, false);
 

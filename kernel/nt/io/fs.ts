@@ -14,6 +14,7 @@ import { queryInformation, setInformation } from './fsinfo.ts';
 import { queryVolumeInformation, flushBuffers } from './fsvolume.ts';
 import { directoryControl, releaseCcb } from './fsdir.ts';
 import { cachedRead, invalidateFile } from './fscache.ts';
+import { checkAndSetShareAccess, removeShareAccess } from './share.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
 import { FO_SYNCHRONOUS_IO, FO_DELETE_ON_CLOSE, FILE_CREATE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_SUPERSEDE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN } from './file.ts';
 import { WRITE_TO_END_LOW } from './rw.ts';
@@ -61,10 +62,13 @@ function create(k: Kernel, _device: number, irp: number): number {
     if (found.value.isDirectory && options & FILE_NON_DIRECTORY_FILE) return completeWith(k, irp, STATUS_FILE_IS_A_DIRECTORY, 0);
     if (!found.value.isDirectory && options & FILE_DIRECTORY_FILE) return completeWith(k, irp, STATUS_NOT_A_DIRECTORY, 0);
     node = found.value.id;
+    // Sharing first: an open that may not share must not truncate the file either.
+    const shared = checkAndSetShareAccess(k, node, file);
+    if (shared !== STATUS_SUCCESS) return completeWith(k, irp, shared, 0);
     if (disposition === FILE_OVERWRITE || disposition === FILE_OVERWRITE_IF || disposition === FILE_SUPERSEDE) {
       invalidateFile(k, node);
       const t = disk.setEndOfFile(node, 0);
-      if (!t.ok) return completeWith(k, irp, statusOf(t.error), 0);
+      if (!t.ok) { removeShareAccess(k, node, file); return completeWith(k, irp, statusOf(t.error), 0); }
       info = FILE_OVERWRITTEN;
     }
   } else {
@@ -74,6 +78,7 @@ function create(k: Kernel, _device: number, irp: number): number {
     const made = disk.create(parent.value.id, parts[parts.length - 1], { directory: !!(options & FILE_DIRECTORY_FILE), attributes: s.get('Parameters[2]') & 0xFFFF });
     if (!made.ok) return completeWith(k, irp, statusOf(made.error), 0);
     node = made.value.id;
+    checkAndSetShareAccess(k, node, file);      // the first open: nothing to conflict with
     info = FILE_CREATED;
   }
   FILE_OBJECT.at(k.vm, file).set('FsContext', node);
@@ -126,6 +131,7 @@ function cleanup(k: Kernel, _device: number, irp: number): number {
   const file = currentStackLocation(k, irp).get('FileObject');
   const f = FILE_OBJECT.at(k.vm, file);
   releaseCcb(k, file);
+  removeShareAccess(k, f.get('FsContext'), file);
   if (f.get('Flags') & FO_DELETE_ON_CLOSE || f.get('DeletePending')) {
     invalidateFile(k, f.get('FsContext'));
     diskOf(k).disk.delete(f.get('FsContext'));

@@ -13,7 +13,7 @@ import { obType } from '../ob/types.ts';
 import { UserMode } from '../ke/irql.ts';
 import { IRP_MJ_QUERY_INFORMATION, IRP_MJ_SET_INFORMATION } from './iomgr.ts';
 import { callDriverForFile, type FsResult } from './request.ts';
-import { FO_SYNCHRONOUS_IO, FO_ALERTABLE_IO, FILE_SYNCHRONOUS_IO_ALERT, FILE_SYNCHRONOUS_IO_NONALERT } from './file.ts';
+import { FO_SYNCHRONOUS_IO, FO_ALERTABLE_IO, FILE_SYNCHRONOUS_IO_ALERT, FILE_SYNCHRONOUS_IO_NONALERT, sendCleanup } from './file.ts';
 import { openRenameTarget } from './rename.ts';
 import {
   QUERY_FILE_CLASSES, SET_FILE_CLASSES, type ClassRule, FilePositionInformation, FileModeInformation,
@@ -113,6 +113,7 @@ function rename(k: Kernel, file: number, input: Uint8Array, mode: number): FsRes
   try {
     return callDriverForFile(k, file, { major: IRP_MJ_SET_INFORMATION, length: input.length, infoClass: FileRenameInformation, input, parameter2: target.directory, mode });
   } finally {
-    if (target.directory) dereferenceObject(k, target.directory);
+    // The target directory was opened without a handle: its cleanup is sent here.
+    if (target.directory) { sendCleanup(k, target.directory); dereferenceObject(k, target.directory); }
   }
 }
