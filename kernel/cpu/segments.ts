@@ -6,13 +6,13 @@ import { CpuFault, GP, NP, SS_VEC, UD, CS, SS, type Selector } from './types.ts'
 
 /** A decoded segment descriptor. */
 export interface Descriptor {
-  base: number;
+  readonly base: number;
   /** Effective limit (granularity applied). */
-  limit: number;
+  readonly limit: number;
   /** Access byte (P, DPL, S, type) | flags nibble (G, D/B, L, AVL) << 8. */
-  attr: number;
+  readonly attr: number;
   /** Linear address of the descriptor in its table (to set the accessed bit). */
-  addr: number;
+  readonly addr: number;
 }
 
 export const ATTR_PRESENT = 0x80, ATTR_S = 0x10, ATTR_CODE = 0x08, ATTR_CONFORMING = 0x04,
@@ -36,8 +36,21 @@ export function readDescriptor(c: Cpu, sel: Selector, vector = GP): Descriptor {
   if ((ldt && c.ldtr.sel === 0) || off + 7 > table.limit) throw new CpuFault(vector, sel & 0xfffc);
   const addr = (table.base + off) | 0;
   const lo = c.mmu.rdSys(addr, 4), hi = c.mmu.rdSys((addr + 4) | 0, 4);
-  return decodeDescriptor(lo, hi, addr);
+  // The table in memory is the truth and is read every time; only the decoding of the
+  // same eight bytes at the same place is remembered (NT loads a handful of selectors
+  // over and over, on every system call and interrupt).
+  const slot = ((sel >>> 3) & DECODED_MASK) * 3;
+  const memo = decoded[slot + 2] as Descriptor | undefined;
+  if (memo !== undefined && decoded[slot] === lo && decoded[slot + 1] === hi && memo.addr === addr) return memo;
+  const d = decodeDescriptor(lo, hi, addr);
+  decoded[slot] = lo; decoded[slot + 1] = hi; decoded[slot + 2] = d;
+  return d;
 }
+
+/** Recently decoded descriptors by selector index: [lo, hi, Descriptor] triples. Shared by
+ *  every CPU: an entry is used only when its address and bytes match. */
+const DECODED_MASK = 0xff;
+const decoded: (number | Descriptor)[] = new Array((DECODED_MASK + 1) * 3);
 
 export function decodeDescriptor(lo: number, hi: number, addr = 0): Descriptor {
   const base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) | 0;
