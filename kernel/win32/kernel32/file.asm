@@ -315,11 +315,7 @@ DeleteFileW:
     leave
     ret 4
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    leave
-    ret 4
+    FAIL_WITH_NTSTATUS 0, 4
 %undef dfName
 %undef dfOa
 %undef dfIosb
@@ -414,11 +410,7 @@ GetFileSizeEx:
     leave
     ret 8
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    leave
-    ret 8
+    FAIL_WITH_NTSTATUS 0, 8
 
 ; DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
 ; The low part; INVALID_FILE_SIZE (0xFFFFFFFF) on failure. A size whose low part really is

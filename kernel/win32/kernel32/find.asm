@@ -176,11 +176,7 @@ FindNextFileA:
     leave
     ret 8
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    leave
-    ret 8
+    FAIL_WITH_NTSTATUS 0, 8
 
 ; BOOL WINAPI FindClose(HANDLE hFindFile)
 FindClose:

@@ -174,11 +174,7 @@ BaseReadWriteFileEx:
     leave
     ret 20
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    leave
-    ret 20
+    FAIL_WITH_NTSTATUS 0, 20
 
 ; VOID NTAPI BasepIoCompletion(PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock,
 ;                              ULONG Reserved)

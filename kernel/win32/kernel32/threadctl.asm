@@ -52,11 +52,7 @@ SetThreadPriority:
     leave
     ret 8
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    leave
-    ret 8
+    FAIL_WITH_NTSTATUS 0, 8
 
 ; int WINAPI GetThreadPriority(HANDLE hThread): THREAD_BASIC_INFORMATION.BasePriority, the
 ; saturated increments mapped back; THREAD_PRIORITY_ERROR_RETURN on failure.
@@ -86,11 +82,7 @@ GetThreadPriority:
     leave
     ret 4
 .failed:
-    push eax
-    call BaseSetLastNTError
-    mov eax, THREAD_PRIORITY_ERROR_RETURN
-    leave
-    ret 4
+    FAIL_WITH_NTSTATUS THREAD_PRIORITY_ERROR_RETURN, 4
 
 ; DWORD WINAPI SuspendThread(HANDLE hThread) / ResumeThread(HANDLE hThread): the previous
 ; suspend count, or (DWORD)-1 with the last error set.
@@ -113,11 +105,7 @@ BaseSuspendResume:                          ; EAX = the service; [esp+4] = hThre
     leave
     ret 4
 .failed:
-    push eax
-    call BaseSetLastNTError
-    or eax, -1
-    leave
-    ret 4
+    FAIL_WITH_NTSTATUS -1, 4
 
 ; BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode): the thread's exit
 ; status; STILL_ACTIVE (259, STATUS_PENDING) while it runs.
@@ -158,11 +146,7 @@ BaseExitCodeDone:                           ; EAX = the query's status, ECX = th
     leave
     ret 8
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    leave
-    ret 8
+    FAIL_WITH_NTSTATUS 0, 8
 
 ; The Win32 priority classes and the kernel's PROCESS_PRIORITY_CLASS_* for each, 0-ended.
 BasePriorityClasses:
@@ -209,11 +193,7 @@ SetPriorityClass:
     leave
     ret 8
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    leave
-    ret 8
+    FAIL_WITH_NTSTATUS 0, 8
 
 ; DWORD WINAPI GetPriorityClass(HANDLE hProcess): the Win32 class, 0 on failure.
 GetPriorityClass:
@@ -244,8 +224,4 @@ GetPriorityClass:
     leave
     ret 4
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    leave
-    ret 4
+    FAIL_WITH_NTSTATUS 0, 4
