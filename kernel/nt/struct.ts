@@ -40,6 +40,8 @@ export interface StructDef<F extends string = string> {
   readonly off: { readonly [K in F]: number };
   /** The direct fields by name (the fast path of `path`, `get` and `set`). */
   readonly byName: ReadonlyMap<string, FieldInfo>;
+  /** Resolved paths (direct fields and dotted paths), filled as they are asked for. */
+  readonly resolved: Map<string, Resolved>;
   /** Offset of a dotted path through nested structs and array elements:
    *  `ApcState.UserApcPending`, `ApcState.ApcListHead[1].Flink`. */
   path(p: string): number;
@@ -86,25 +88,31 @@ export function defineStruct<const T extends Record<string, readonly [number, Fi
   }
   const off = Object.fromEntries(list.map(f => [f.name, f.offset])) as { [K in Extract<keyof T, string>]: number };
   const def: StructDef<Extract<keyof T, string>> = {
-    name, size, fields: list, off, byName: new Map(list.map(f => [f.name, f])),
+    name, size, fields: list, off, byName: new Map(list.map(f => [f.name, f])), resolved: new Map(),
     path: p => resolvePath(def, p).offset,
     at: (mem, address) => new StructView(def, mem, address),
   };
   return def;
 }
 
-/** Resolved paths per structure (host code asks for the same few paths over and over). */
-const resolved = new WeakMap<StructDef, Map<string, { offset: number; type: FieldType }>>();
+/** A resolved path: its offset, its type, and for scalars how to read it (`kind`, 0 for a
+ *  structure, array or bytes). */
+export interface Resolved { readonly offset: number; readonly type: FieldType; readonly kind: number }
+const K_U8 = 1, K_I8 = 2, K_U16 = 3, K_I16 = 4, K_U32 = 5, K_I32 = 6;
+const KIND: Record<Scalar, number> = { u8: K_U8, i8: K_I8, u16: K_U16, i16: K_I16, u32: K_U32, ptr: K_U32, i32: K_I32 };
+
+function lookup(cache: Map<string, Resolved>, def: StructDef, p: string): Resolved {
+  let r = cache.get(p);
+  if (!r) {
+    const { offset, type } = def.byName.get(p) ?? walkPath(def, p);
+    cache.set(p, r = { offset, type, kind: isScalar(type) ? KIND[type] : 0 });
+  }
+  return r;
+}
 
 /** Walks `a.b[2].c` through nested structures: the offset and the final field's type. */
 export function resolvePath(def: StructDef, p: string): { offset: number; type: FieldType } {
-  const direct = def.byName.get(p);
-  if (direct) return direct;
-  let cache = resolved.get(def);
-  if (!cache) resolved.set(def, cache = new Map());
-  let r = cache.get(p);
-  if (!r) cache.set(p, r = walkPath(def, p));
-  return r;
+  return lookup(def.resolved, def, p);
 }
 
 function walkPath(def: StructDef, p: string): { offset: number; type: FieldType } {
@@ -136,37 +144,43 @@ function readScalar(mem: GuestAccess, t: Scalar, va: number): number {
   }
 }
 
-function writeScalar(mem: GuestAccess, t: Scalar, va: number, v: number): void {
-  const size = SCALAR_SIZE[t];
-  if (size === 1) mem.write8(va, v & 0xff);
-  else if (size === 2) mem.write16(va, v & 0xffff);
-  else mem.write32(va, v | 0);
-}
-
 /** One instance of a structure in guest memory. Scalars read as numbers (unsigned for
  *  u8/u16/u32/ptr, signed for i8/i16/i32); `addressOf` gives a field's guest address for nested access. */
 export class StructView<F extends string = string> {
   constructor(readonly def: StructDef<F>, readonly mem: GuestAccess, readonly address: number) {}
 
   get(path: F | `${F}.${string}` | `${F}[${string}`): number {
-    const { offset, type } = resolvePath(this.def, path);
-    if (!isScalar(type)) throw new Error(`${this.def.name}.${path} is not a scalar field`);
-    return readScalar(this.mem, type, (this.address + offset) | 0);
+    const r = lookup(this.def.resolved, this.def, path);
+    const va = (this.address + r.offset) | 0, mem = this.mem;
+    switch (r.kind) {
+      case K_U32: return mem.read32(va) >>> 0;
+      case K_I32: return mem.read32(va) | 0;
+      case K_U8: return mem.read8(va);
+      case K_U16: return mem.read16(va);
+      case K_I8: return (mem.read8(va) << 24) >> 24;
+      case K_I16: return (mem.read16(va) << 16) >> 16;
+    }
+    throw new Error(`${this.def.name}.${path} is not a scalar field`);
   }
 
   set(path: F | `${F}.${string}` | `${F}[${string}`, value: number): void {
-    const { offset, type } = resolvePath(this.def, path);
-    if (!isScalar(type)) throw new Error(`${this.def.name}.${path} is not a scalar field`);
-    writeScalar(this.mem, type, (this.address + offset) | 0, value);
+    const r = lookup(this.def.resolved, this.def, path);
+    const va = (this.address + r.offset) | 0;
+    switch (r.kind) {
+      case K_U32: case K_I32: this.mem.write32(va, value | 0); return;
+      case K_U8: case K_I8: this.mem.write8(va, value & 0xff); return;
+      case K_U16: case K_I16: this.mem.write16(va, value & 0xffff); return;
+    }
+    throw new Error(`${this.def.name}.${path} is not a scalar field`);
   }
 
   addressOf(path: F | `${F}.${string}` | `${F}[${string}`): number {
-    return (this.address + resolvePath(this.def, path).offset) >>> 0;
+    return (this.address + lookup(this.def.resolved, this.def, path).offset) >>> 0;
   }
 
   /** A view of a nested structure field. */
   sub(path: F | `${F}.${string}`): StructView {
-    const { offset, type } = resolvePath(this.def, path);
+    const { offset, type } = lookup(this.def.resolved, this.def, path);
     if (!isStruct(type)) throw new Error(`${this.def.name}.${path} is not a structure`);
     return new StructView(type, this.mem, (this.address + offset) | 0);
   }
