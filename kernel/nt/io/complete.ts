@@ -46,7 +46,7 @@ export function iopCompleteRequest(k: Kernel, irp: number): void {
   const status = i.get('IoStatus.Status') >>> 0, information = i.get('IoStatus.Information');
   const file = i.get('OriginalFileObject');
   if (i.get('Flags') & IRP_INPUT_OPERATION && ntSuccess(status) && information) {
-    try { k.vm.writeBytes(i.get('UserBuffer'), k.vm.readBytes(i.get('SystemBuffer'), information)); }
+    try { k.vm.copy(i.get('UserBuffer'), i.get('SystemBuffer'), information); }
     catch (e) { if (!(e instanceof AccessViolation)) throw e; }
   }
   if (i.get('Flags') & IRP_DEALLOCATE_BUFFER) k.pool.release(i.get('SystemBuffer'), currentStackLocation(k, irp).get('Length'));

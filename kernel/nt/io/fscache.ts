@@ -29,6 +29,14 @@ export function cachedRead(k: Kernel, node: number, offset: number, length: numb
     c.sizes.set(node, size = st.value.endOfFile);
   }
   const available = Math.max(0, Math.min(length, size - offset));
+  // Within one piece (the usual case): the piece's own bytes, a view (no copy); the
+  // caller copies them into the system buffer before the cache can change.
+  const first = Math.floor(offset / PIECE), start = offset - first * PIECE;
+  if (available && start + available <= PIECE) {
+    const piece = pieceOf(k, c, node, first);
+    if (!piece.ok) return piece;
+    if (piece.value.length >= start + available) return { ok: true, value: piece.value.subarray(start, start + available) };
+  }
   const out = Buffer.alloc(available);
   for (let done = 0; done < available; ) {
     const at = offset + done, index = Math.floor(at / PIECE);

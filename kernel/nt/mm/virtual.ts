@@ -87,6 +87,20 @@ export class VirtualMemory implements GuestAccess {
     return out;
   }
 
+  /** `writeBytes(dst, readBytes(src, length))` without the intermediate array: every
+   *  source page is translated, then every destination page (the same faults, in the same
+   *  order, before any byte is written), then the bytes are copied page piece by piece. */
+  copy(dst: number, src: number, length: number): void {
+    for (let at = 0; at < length; at = (at + PAGE_SIZE - ((src + at) & PAGE_MASK)) | 0) this.translate((src + at) | 0);
+    for (let at = 0; at < length; at = (at + PAGE_SIZE - ((dst + at) & PAGE_MASK)) | 0) this.translate((dst + at) | 0);
+    for (let done = 0; done < length;) {
+      const s = this.translate((src + done) | 0), d = this.translate((dst + done) | 0);
+      const n = Math.min(length - done, PAGE_SIZE - (s & PAGE_MASK), PAGE_SIZE - (d & PAGE_MASK));
+      this.writeWithin(d, n).u8.copyWithin(d, s, s + n);
+      done += n;
+    }
+  }
+
   /** Writes through the kernel's view (no R/W check on user pages: the loader fills
    *  read-only image pages too). Every page is translated before any byte is written. The
    *  CPU's code cache hears about writes to pages that hold compiled code. */
