@@ -144,6 +144,43 @@ function readScalar(mem: GuestAccess, t: Scalar, va: number): number {
   }
 }
 
+/** A scalar field resolved once (at module load), for host paths that run per system
+ *  call: `IRP_FLAGS.get(k.vm, irp)` reads what `IRP.at(k.vm, irp).get('Flags')` reads,
+ *  without building a view or looking the name up. */
+export class Field {
+  readonly offset: number;
+  private readonly kind: number;
+  constructor(def: StructDef, readonly path: string) {
+    const r = lookup(def.resolved, def, path);
+    if (!r.kind) throw new Error(`${def.name}.${path} is not a scalar field`);
+    this.offset = r.offset; this.kind = r.kind;
+  }
+  get(mem: GuestAccess, address: number): number {
+    const va = (address + this.offset) | 0;
+    switch (this.kind) {
+      case K_U32: return mem.read32(va) >>> 0;
+      case K_I32: return mem.read32(va) | 0;
+      case K_U8: return mem.read8(va);
+      case K_U16: return mem.read16(va);
+      case K_I8: return (mem.read8(va) << 24) >> 24;
+      default: return (mem.read16(va) << 16) >> 16;
+    }
+  }
+  set(mem: GuestAccess, address: number, value: number): void {
+    const va = (address + this.offset) | 0;
+    switch (this.kind) {
+      case K_U32: case K_I32: mem.write32(va, value | 0); return;
+      case K_U8: case K_I8: mem.write8(va, value & 0xff); return;
+      default: mem.write16(va, value & 0xffff);
+    }
+  }
+}
+
+/** Resolved fields of `def` by path: `const Irp = fields(IRP, ['Flags', 'IoStatus.Status'])`. */
+export function fields<F extends string, const P extends string>(def: StructDef<F>, paths: readonly P[]): { readonly [K in P]: Field } {
+  return Object.fromEntries(paths.map(p => [p, new Field(def, p)])) as { [K in P]: Field };
+}
+
 /** One instance of a structure in guest memory. Scalars read as numbers (unsigned for
  *  u8/u16/u32/ptr, signed for i8/i16/i32); `addressOf` gives a field's guest address for nested access. */
 export class StructView<F extends string = string> {

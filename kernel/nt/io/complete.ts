@@ -4,9 +4,9 @@
 // own event and FinalStatus. When the driver completes from elsewhere (a DPC), this runs
 // later as the requesting thread's special kernel APC (kapc.ts).
 import type { Kernel } from '../kernel.ts';
-import { IRP, FILE_OBJECT, KEVENT } from '../oblayouts.ts';
+import { IRP, FILE_OBJECT, KEVENT, IO_STACK_LOCATION } from '../oblayouts.ts';
 import { IO_STATUS_BLOCK } from '../layouts.ts';
-import { freeIrp, setCompletion, currentStackLocation } from './iomgr.ts';
+import { freeIrp, setCompletion } from './iomgr.ts';
 import { dereferenceObject } from '../ob/object.ts';
 import { setSignalState } from '../ke/dispatcher.ts';
 import { queueUserApc } from '../ke/apc.ts';
@@ -14,7 +14,15 @@ import { isWaitingAlertably, unwaitThread } from '../ke/scheduler.ts';
 import { KTHREAD } from '../layouts.ts';
 import { AccessViolation } from '../mm/virtual.ts';
 import { ntSuccess, STATUS_USER_APC } from '../ex/status.ts';
+import { fields } from '../struct.ts';
 import { queueCompletionApc } from './kapc.ts';
+
+/** The fields completion touches, resolved once. */
+const Irp = fields(IRP, ['IoStatus.Status', 'IoStatus.Information', 'OriginalFileObject', 'Flags', 'UserBuffer', 'SystemBuffer',
+  'UserIosb', 'UserEvent', 'UserApcRoutine', 'UserApcContext', 'PendingReturned', 'Thread', 'CurrentStackLocation']);
+const Iosb = fields(IO_STATUS_BLOCK, ['Status', 'Information']);
+const Stack = fields(IO_STACK_LOCATION, ['Length']);
+const FileFinalStatus = fields(FILE_OBJECT, ['FinalStatus']).FinalStatus;
 
 /** IRP.Flags. */
 export const IRP_BUFFERED_IO = 0x10;
@@ -32,9 +40,8 @@ export const IRP_DEFER_IO_COMPLETION = 0x800;
 function writeUserIosb(k: Kernel, iosb: number, status: number, information: number): void {
   if (!iosb) return;
   try {
-    const io = IO_STATUS_BLOCK.at(k.vm, iosb);
-    io.set('Status', status);
-    io.set('Information', information);
+    Iosb.Status.set(k.vm, iosb, status);
+    Iosb.Information.set(k.vm, iosb, information);
   } catch (e) {
     if (!(e instanceof AccessViolation)) throw e;   // the caller freed it: its problem
   }
@@ -42,23 +49,24 @@ function writeUserIosb(k: Kernel, iosb: number, status: number, information: num
 
 /** IopCompleteRequest, in the requester's context. */
 export function iopCompleteRequest(k: Kernel, irp: number): void {
-  const i = IRP.at(k.vm, irp);
-  const status = i.get('IoStatus.Status') >>> 0, information = i.get('IoStatus.Information');
-  const file = i.get('OriginalFileObject');
-  if (i.get('Flags') & IRP_INPUT_OPERATION && ntSuccess(status) && information) {
-    try { k.vm.copy(i.get('UserBuffer'), i.get('SystemBuffer'), information); }
+  const vm = k.vm;
+  const status = Irp['IoStatus.Status'].get(vm, irp) >>> 0, information = Irp['IoStatus.Information'].get(vm, irp);
+  const file = Irp.OriginalFileObject.get(vm, irp), flags = Irp.Flags.get(vm, irp);
+  if (flags & IRP_INPUT_OPERATION && ntSuccess(status) && information) {
+    try { vm.copy(Irp.UserBuffer.get(vm, irp), Irp.SystemBuffer.get(vm, irp), information); }
     catch (e) { if (!(e instanceof AccessViolation)) throw e; }
   }
-  if (i.get('Flags') & IRP_DEALLOCATE_BUFFER) k.pool.release(i.get('SystemBuffer'), currentStackLocation(k, irp).get('Length'));
-  writeUserIosb(k, i.get('UserIosb'), status, information);
+  if (flags & IRP_DEALLOCATE_BUFFER) k.pool.release(Irp.SystemBuffer.get(vm, irp), Stack.Length.get(vm, Irp.CurrentStackLocation.get(vm, irp)));
+  const iosb = Irp.UserIosb.get(vm, irp), event = Irp.UserEvent.get(vm, irp);
+  writeUserIosb(k, iosb, status, information);
   if (file) {
-    FILE_OBJECT.at(k.vm, file).set('FinalStatus', status);
+    FileFinalStatus.set(vm, file, status);
     setSignalState(k, file + FILE_OBJECT.off.Event, 1);
   }
-  if (i.get('UserEvent')) setSignalState(k, i.get('UserEvent'), 1);
-  const routine = i.get('UserApcRoutine');
-  if (routine && (ntSuccess(status) || i.get('PendingReturned'))) queueIoApc(k, i.get('Thread'), routine, i.get('UserApcContext'), i.get('UserIosb'));
-  if (i.get('UserEvent')) dereferenceObject(k, i.get('UserEvent'));
+  if (event) setSignalState(k, event, 1);
+  const routine = Irp.UserApcRoutine.get(vm, irp);
+  if (routine && (ntSuccess(status) || Irp.PendingReturned.get(vm, irp))) queueIoApc(k, Irp.Thread.get(vm, irp), routine, Irp.UserApcContext.get(vm, irp), iosb);
+  if (event) dereferenceObject(k, event);
   if (file) dereferenceObject(k, file);
   freeIrp(k, irp);
 }
@@ -76,9 +84,8 @@ function queueIoApc(k: Kernel, thread: number, routine: number, context: number,
  *  rest complete now when this is the requester's context, else by kernel APC. */
 export function registerCompletion(): void {
   setCompletion((k, irp) => {
-    const i = IRP.at(k.vm, irp);
-    if (i.get('Flags') & (IRP_CREATE_OPERATION | IRP_CLOSE_OPERATION | IRP_DEFER_IO_COMPLETION)) return;
-    if (i.get('Thread') === k.currentThread()) iopCompleteRequest(k, irp);
+    if (Irp.Flags.get(k.vm, irp) & (IRP_CREATE_OPERATION | IRP_CLOSE_OPERATION | IRP_DEFER_IO_COMPLETION)) return;
+    if (Irp.Thread.get(k.vm, irp) === k.currentThread()) iopCompleteRequest(k, irp);
     else queueCompletionApc(k, irp);
   });
 }

@@ -9,6 +9,12 @@ import { createNamedObject } from '../ob/namespace.ts';
 import { findObject } from '../ob/namespace.ts';
 import { writeUnicodeString } from '../ob/object.ts';
 import { STATUS_INVALID_DEVICE_REQUEST } from '../ex/status.ts';
+import { fields } from '../struct.ts';
+
+/** The fields every request touches, resolved once. */
+const Irp = fields(IRP, ['Type', 'Size', 'StackCount', 'CurrentLocation', 'CurrentStackLocation', 'IoStatus.Status', 'IoStatus.Information']);
+const Stack = fields(IO_STACK_LOCATION, ['DeviceObject', 'MajorFunction']);
+const IRP_THREAD_LIST_ENTRY = IRP.off.ThreadListEntry;
 
 export const IRP_MJ_CREATE = 0x00;
 export const IRP_MJ_CLOSE = 0x02;
@@ -77,25 +83,25 @@ export function driverOf(k: Kernel, device: number): HostDriver | undefined {
  *  location starts one past the last (IoCallDriver steps down into it). */
 export function allocateIrp(k: Kernel, stackSize: number): number {
   const size = IRP.size + stackSize * IO_STACK_LOCATION.size;
-  const irp = k.pool.allocate(size, k.vm);
-  const i = IRP.at(k.vm, irp);
-  i.set('Type', IO_TYPE_IRP);
-  i.set('Size', size);
-  i.set('StackCount', stackSize);
-  i.set('CurrentLocation', stackSize + 1);
-  i.set('CurrentStackLocation', irp + IRP.size + stackSize * IO_STACK_LOCATION.size);
-  k.vm.write32(i.addressOf('ThreadListEntry'), i.addressOf('ThreadListEntry'));
-  k.vm.write32(i.addressOf('ThreadListEntry') + 4, i.addressOf('ThreadListEntry'));
+  const irp = k.pool.allocate(size, k.vm), vm = k.vm;
+  Irp.Type.set(vm, irp, IO_TYPE_IRP);
+  Irp.Size.set(vm, irp, size);
+  Irp.StackCount.set(vm, irp, stackSize);
+  Irp.CurrentLocation.set(vm, irp, stackSize + 1);
+  Irp.CurrentStackLocation.set(vm, irp, irp + IRP.size + stackSize * IO_STACK_LOCATION.size);
+  const threadListEntry = (irp + IRP_THREAD_LIST_ENTRY) >>> 0;
+  vm.write32(threadListEntry, threadListEntry);
+  vm.write32(threadListEntry + 4, threadListEntry);
   return irp;
 }
 
 export function freeIrp(k: Kernel, irp: number): void {
-  k.pool.release(irp, IRP.at(k.vm, irp).get('Size'));
+  k.pool.release(irp, Irp.Size.get(k.vm, irp));
 }
 
 /** IoGetNextIrpStackLocation: where the caller fills in the request for the driver. */
 export function nextStackLocation(k: Kernel, irp: number): number {
-  return IRP.at(k.vm, irp).get('CurrentStackLocation') - IO_STACK_LOCATION.size;
+  return Irp.CurrentStackLocation.get(k.vm, irp) - IO_STACK_LOCATION.size;
 }
 
 /** IoGetCurrentIrpStackLocation: the request as the driver sees it. */
@@ -105,15 +111,14 @@ export function currentStackLocation(k: Kernel, irp: number) {
 
 /** IoCallDriver: one stack location down, the device's driver's MajorFunction. */
 export function callDriver(k: Kernel, device: number, irp: number): number {
-  const i = IRP.at(k.vm, irp);
-  i.set('CurrentLocation', i.get('CurrentLocation') - 1);
-  const location = i.get('CurrentStackLocation') - IO_STACK_LOCATION.size;
-  i.set('CurrentStackLocation', location);
-  const s = IO_STACK_LOCATION.at(k.vm, location);
-  s.set('DeviceObject', device);
-  const major = s.get('MajorFunction');
+  const vm = k.vm;
+  Irp.CurrentLocation.set(vm, irp, Irp.CurrentLocation.get(vm, irp) - 1);
+  const location = Irp.CurrentStackLocation.get(vm, irp) - IO_STACK_LOCATION.size;
+  Irp.CurrentStackLocation.set(vm, irp, location);
+  Stack.DeviceObject.set(vm, location, device);
+  const major = Stack.MajorFunction.get(vm, location);
   const driver = driverOf(k, device);
-  if (k.currentThread()) k.emit({ kind: 'irp-dispatch', irp, major, device, driver: driver?.name ?? '?' });
+  if (k.trace && k.currentThread()) k.emit({ kind: 'irp-dispatch', irp, major, device, driver: driver?.name ?? '?' });
   const routine = driver?.dispatch[major];
   if (!routine) return completeWith(k, irp, STATUS_INVALID_DEVICE_REQUEST, 0);
   return routine(k, device, irp);
@@ -122,9 +127,8 @@ export function callDriver(k: Kernel, device: number, irp: number): number {
 /** Completes `irp` with a status and information and returns the status (for dispatch
  *  routines that finish at once). */
 export function completeWith(k: Kernel, irp: number, status: number, information: number): number {
-  const i = IRP.at(k.vm, irp);
-  i.set('IoStatus.Status', status);
-  i.set('IoStatus.Information', information);
+  Irp['IoStatus.Status'].set(k.vm, irp, status);
+  Irp['IoStatus.Information'].set(k.vm, irp, information);
   completeRequest(k, irp);
   return status;
 }
@@ -135,7 +139,9 @@ export function setCompletion(fn: (k: Kernel, irp: number) => void): void { comp
 
 /** IoCompleteRequest: the driver is done with the IRP. */
 export function completeRequest(k: Kernel, irp: number): void {
-  const i = IRP.at(k.vm, irp);
-  if (k.currentThread()) k.emit({ kind: 'irp-complete', irp, major: currentStackLocation(k, irp).get('MajorFunction'), status: i.get('IoStatus.Status') >>> 0, information: i.get('IoStatus.Information') });
+  if (k.trace && k.currentThread()) {
+    const i = IRP.at(k.vm, irp);
+    k.emit({ kind: 'irp-complete', irp, major: currentStackLocation(k, irp).get('MajorFunction'), status: i.get('IoStatus.Status') >>> 0, information: i.get('IoStatus.Information') });
+  }
   completion(k, irp);
 }

@@ -22,6 +22,14 @@ import { UserMode } from '../ke/irql.ts';
 import { STATUS_SUCCESS, STATUS_PENDING, STATUS_INVALID_PARAMETER, STATUS_USER_APC, STATUS_INVALID_USER_BUFFER } from '../ex/status.ts';
 import { AccessViolation } from '../mm/virtual.ts';
 import { MM_USER_PROBE_ADDRESS } from '../memmap.ts';
+import { fields } from '../struct.ts';
+
+/** The fields a read or write touches, resolved once. */
+const Irp = fields(IRP, ['Thread', 'RequestorMode', 'OriginalFileObject', 'UserIosb', 'UserEvent', 'UserApcRoutine',
+  'UserApcContext', 'UserBuffer', 'PendingReturned', 'SystemBuffer', 'Flags']);
+const Stack = fields(IO_STACK_LOCATION, ['MajorFunction', 'FileObject', 'Length', 'Key', 'ByteOffsetLow', 'ByteOffsetHigh']);
+const File = fields(FILE_OBJECT, ['Flags', 'DeviceObject', 'CurrentByteOffset[0]', 'CurrentByteOffset[1]']);
+const DeviceStackSize = fields(DEVICE_OBJECT, ['StackSize']).StackSize;
 
 /** ByteOffset {0xFFFFFFFE, -1}: "at the current position" (FILE_USE_FILE_POINTER_POSITION). */
 const USE_FILE_POINTER_LOW = 0xFFFFFFFE, USE_FILE_POINTER_HIGH = 0xFFFFFFFF;
@@ -61,8 +69,7 @@ type Request = IrpSpec & { data: Uint8Array | null };
 function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): Request | number {
   const { kernel: k, mem, previousMode, args } = call;
   const [, eventHandle, apcRoutine, apcContext, iosb, buffer, length, byteOffsetPtr, key] = args;
-  const f = FILE_OBJECT.at(k.vm, file);
-  const sync = !!(f.get('Flags') & FO_SYNCHRONOUS_IO);
+  const sync = !!(File.Flags.get(k.vm, file) & FO_SYNCHRONOUS_IO);
   if (previousMode === UserMode) {
     mem.probe(iosb, IO_STATUS_BLOCK.size, true);
     // ProbeForWrite touches every page of a read's buffer (a fault: ACCESS_VIOLATION);
@@ -79,7 +86,7 @@ function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): 
   const toEnd = t.write && low === WRITE_TO_END_LOW && high === -1;
   if (!sync && !byteOffsetPtr) return STATUS_INVALID_PARAMETER;
   if (high < 0 && !(sync && usePointer) && !toEnd) return STATUS_INVALID_PARAMETER;
-  if (usePointer) { low = f.get('CurrentByteOffset[0]'); high = f.get('CurrentByteOffset[1]'); }
+  if (usePointer) { low = File['CurrentByteOffset[0]'].get(k.vm, file); high = File['CurrentByteOffset[1]'].get(k.vm, file); }
   // The caller's data, copied now: the last touch of its memory before the IRP exists.
   let data: Uint8Array | null = null;
   if (t.write && length) {
@@ -98,17 +105,16 @@ function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): 
 
 /** IoCallDriver with the request's IRP; a synchronous file waits for a pended one. */
 function issue(k: Kernel, file: number, request: Request): number {
-  const f = FILE_OBJECT.at(k.vm, file);
-  const sync = !!(f.get('Flags') & FO_SYNCHRONOUS_IO);
+  const sync = !!(File.Flags.get(k.vm, file) & FO_SYNCHRONOUS_IO);
   if (request.event) setSignalState(k, request.event, 0);
   setSignalState(k, file + FILE_OBJECT.off.Event, 0);
   const irp = buildIrp(k, request);
-  const status = callDriver(k, f.get('DeviceObject'), irp);
+  const status = callDriver(k, File.DeviceObject.get(k.vm, file), irp);
   // The driver owns the IRP now; its completion drops the file's reference.
   if (!sync) return STATUS_PENDING;
   if (status !== STATUS_PENDING) return status;
   return waitForObjects(k, {
-    objects: [file + FILE_OBJECT.off.Event], waitAll: false, alertable: !!(f.get('Flags') & FO_ALERTABLE_IO), dueIcount: Infinity,
+    objects: [file + FILE_OBJECT.off.Event], waitAll: false, alertable: !!(File.Flags.get(k.vm, file) & FO_ALERTABLE_IO), dueIcount: Infinity,
     complete: s => s === STATUS_USER_APC ? s : FILE_OBJECT.at(k.vm, file).get('FinalStatus') >>> 0,
   });
 }
@@ -120,32 +126,32 @@ interface IrpSpec {
 
 /** The IRP of a read or write: buffered I/O through a pool buffer of `length` bytes. */
 function buildIrp(k: Kernel, s: Request): number {
-  const device = FILE_OBJECT.at(k.vm, s.file).get('DeviceObject');
-  const irp = allocateIrp(k, DEVICE_OBJECT.at(k.vm, device).get('StackSize'));
-  const i = IRP.at(k.vm, irp);
-  i.set('Thread', k.currentThread());
-  i.set('RequestorMode', s.mode);
-  i.set('OriginalFileObject', s.file);
-  i.set('UserIosb', s.iosb);
-  i.set('UserEvent', s.event);
-  i.set('UserApcRoutine', s.apcRoutine);
-  i.set('UserApcContext', s.apcContext);
-  i.set('UserBuffer', s.buffer);
+  const vm = k.vm;
+  const device = File.DeviceObject.get(vm, s.file);
+  const irp = allocateIrp(k, DeviceStackSize.get(vm, device));
+  Irp.Thread.set(vm, irp, k.currentThread());
+  Irp.RequestorMode.set(vm, irp, s.mode);
+  Irp.OriginalFileObject.set(vm, irp, s.file);
+  Irp.UserIosb.set(vm, irp, s.iosb);
+  Irp.UserEvent.set(vm, irp, s.event);
+  Irp.UserApcRoutine.set(vm, irp, s.apcRoutine);
+  Irp.UserApcContext.set(vm, irp, s.apcContext);
+  Irp.UserBuffer.set(vm, irp, s.buffer);
   // Vista's side of behaviour 2: every request on an asynchronous file is reported pending,
   // so its completion -- even an error at once -- queues the caller's APC.
-  if (!(FILE_OBJECT.at(k.vm, s.file).get('Flags') & FO_SYNCHRONOUS_IO)) i.set('PendingReturned', 1);
+  if (!(File.Flags.get(vm, s.file) & FO_SYNCHRONOUS_IO)) Irp.PendingReturned.set(vm, irp, 1);
   if (s.length) {
-    const system = k.pool.allocate(s.length, k.vm);
-    if (s.data) k.vm.writeBytes(system, s.data);
-    i.set('SystemBuffer', system);
-    i.set('Flags', IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | (s.write ? 0 : IRP_INPUT_OPERATION));
+    const system = k.pool.allocate(s.length, vm);
+    if (s.data) vm.writeBytes(system, s.data);
+    Irp.SystemBuffer.set(vm, irp, system);
+    Irp.Flags.set(vm, irp, IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | (s.write ? 0 : IRP_INPUT_OPERATION));
   }
-  const st = IO_STACK_LOCATION.at(k.vm, nextStackLocation(k, irp));
-  st.set('MajorFunction', s.write ? IRP_MJ_WRITE : IRP_MJ_READ);
-  st.set('FileObject', s.file);
-  st.set('Length', s.length);
-  st.set('Key', s.key);
-  st.set('ByteOffsetLow', s.low);
-  st.set('ByteOffsetHigh', s.high);
+  const st = nextStackLocation(k, irp);
+  Stack.MajorFunction.set(vm, st, s.write ? IRP_MJ_WRITE : IRP_MJ_READ);
+  Stack.FileObject.set(vm, st, s.file);
+  Stack.Length.set(vm, st, s.length);
+  Stack.Key.set(vm, st, s.key);
+  Stack.ByteOffsetLow.set(vm, st, s.low);
+  Stack.ByteOffsetHigh.set(vm, st, s.high);
   return irp;
 }
