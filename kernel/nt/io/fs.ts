@@ -4,7 +4,7 @@
 // NT's file systems do. Reads go through the cache (fscache.ts); changes drop it.
 import type { Kernel } from '../kernel.ts';
 import type { VirtualDisk } from '../../store/disk.ts';
-import { FILE_OBJECT, IRP } from '../oblayouts.ts';
+import { FILE_OBJECT, IRP, IO_STACK_LOCATION } from '../oblayouts.ts';
 import {
   createDriver, createDevice, completeWith, currentStackLocation, FILE_DEVICE_DISK_FILE_SYSTEM, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE,
   IRP_MJ_CLEANUP, IRP_MJ_QUERY_INFORMATION, IRP_MJ_SET_INFORMATION, IRP_MJ_QUERY_VOLUME_INFORMATION, IRP_MJ_DIRECTORY_CONTROL,
@@ -16,6 +16,7 @@ import { directoryControl, releaseCcb } from './fsdir.ts';
 import { cachedRead, invalidateFile } from './fscache.ts';
 import { checkAndSetShareAccess, removeShareAccess } from './share.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
+import { fields } from '../struct.ts';
 import { FO_SYNCHRONOUS_IO, FO_DELETE_ON_CLOSE, FILE_CREATE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_SUPERSEDE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN } from './file.ts';
 import { WRITE_TO_END_LOW } from './rw.ts';
 import {
@@ -85,31 +86,37 @@ function create(k: Kernel, _device: number, irp: number): number {
   return completeWith(k, irp, STATUS_SUCCESS, info);
 }
 
+/** The fields a read touches, resolved once. */
+const Stack = fields(IO_STACK_LOCATION, ['FileObject', 'Length', 'ByteOffsetLow', 'ByteOffsetHigh']);
+const File = fields(FILE_OBJECT, ['FsContext', 'Flags', 'CurrentByteOffset[0]', 'CurrentByteOffset[1]']);
+const IrpSystemBuffer = fields(IRP, ['SystemBuffer']).SystemBuffer;
+const IrpCurrentStackLocation = fields(IRP, ['CurrentStackLocation']).CurrentStackLocation;
+
 /** The transfer's offset (already resolved by the I/O manager; -1 high: end of file). */
 function offsetOf(k: Kernel, irp: number, node: number): number {
-  const s = currentStackLocation(k, irp);
-  if (s.get('ByteOffsetHigh') === 0xFFFFFFFF && s.get('ByteOffsetLow') === WRITE_TO_END_LOW) {
+  const s = IrpCurrentStackLocation.get(k.vm, irp);
+  const high = Stack.ByteOffsetHigh.get(k.vm, s), low = Stack.ByteOffsetLow.get(k.vm, s);
+  if (high === 0xFFFFFFFF && low === WRITE_TO_END_LOW) {
     const st = diskOf(k).disk.stat(node);
     return st.ok ? st.value.endOfFile : 0;
   }
-  return s.get('ByteOffsetHigh') * 0x100000000 + s.get('ByteOffsetLow');
+  return high * 0x100000000 + low;
 }
 
 function advance(k: Kernel, file: number, to: number): void {
-  const f = FILE_OBJECT.at(k.vm, file);
-  if (!(f.get('Flags') & FO_SYNCHRONOUS_IO)) return;
-  f.set('CurrentByteOffset[0]', to >>> 0);
-  f.set('CurrentByteOffset[1]', Math.floor(to / 0x100000000));
+  if (!(File.Flags.get(k.vm, file) & FO_SYNCHRONOUS_IO)) return;
+  File['CurrentByteOffset[0]'].set(k.vm, file, to >>> 0);
+  File['CurrentByteOffset[1]'].set(k.vm, file, Math.floor(to / 0x100000000));
 }
 
 function read(k: Kernel, _device: number, irp: number): number {
-  const s = currentStackLocation(k, irp);
-  const file = s.get('FileObject'), node = FILE_OBJECT.at(k.vm, file).get('FsContext');
-  const offset = offsetOf(k, irp, node), length = s.get('Length');
+  const s = IrpCurrentStackLocation.get(k.vm, irp);
+  const file = Stack.FileObject.get(k.vm, s), node = File.FsContext.get(k.vm, file);
+  const offset = offsetOf(k, irp, node), length = Stack.Length.get(k.vm, s);
   const r = cachedRead(k, node, offset, length);
   if (!r.ok) return completeWith(k, irp, r.error === 'is-directory' ? STATUS_INVALID_DEVICE_REQUEST : statusOf(r.error), 0);
   if (length && r.value.length === 0) return completeWith(k, irp, STATUS_END_OF_FILE, 0);
-  if (r.value.length) k.vm.writeBytes(IRP.at(k.vm, irp).get('SystemBuffer'), r.value);
+  if (r.value.length) k.vm.writeBytes(IrpSystemBuffer.get(k.vm, irp), r.value);
   advance(k, file, offset + r.value.length);
   return completeWith(k, irp, STATUS_SUCCESS, r.value.length);
 }

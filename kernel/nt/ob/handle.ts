@@ -142,8 +142,10 @@ export type Referenced = { status: typeof STATUS_SUCCESS; body: number; access: 
 /** ObReferenceObjectByHandle(Handle, DesiredAccess, ObjectType, AccessMode): the object
  *  with a reference the caller drops with dereferenceObject. `type` 0 accepts any type.
  *  Access is checked only for a user-mode caller, as NT does. */
+/** A failed reference (module level: a closure per call costs an allocation). */
+function fail(status: number): Referenced { return { status, body: 0, access: 0 }; }
+
 export function referenceObjectByHandle(k: Kernel, handle: number, desired: number, type: number, mode: number): Referenced {
-  const fail = (status: number): Referenced => ({ status, body: 0, access: 0 });
   const info = lookupHandleOrPseudo(k, currentEprocess(k), handle);
   if (!info) return fail(STATUS_INVALID_HANDLE);
   const actual = objectType(k, info.body);
