@@ -47,6 +47,10 @@ export const THREAD_STATE_TERMINATED = 4;
 export const THREAD_STATE_WAITING = 5;
 /** Thread priorities 0..31 (0 is the idle thread's). */
 export const MAXIMUM_PRIORITY = 32;
+/** A new process's base priority and its threads' priority (NORMAL_PRIORITY_CLASS). */
+export const NORMAL_BASE_PRIORITY = 8;
+/** Quantum units a thread starts with (KPROCESS.ThreadQuantum, as NT's workstation default). */
+export const THREAD_QUANTUM = 6;
 /** Quantum units one clock tick takes from the running thread (NT's CLOCK_QUANTUM_DECREMENT). */
 export const CLOCK_QUANTUM_DECREMENT = 3;
 /** KTHREAD.WaitReason for NtDelayExecution, and for a wait on an object. */

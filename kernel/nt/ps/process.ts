@@ -14,11 +14,10 @@ import type { LoadedModule } from './loader.ts';
 import { createObject } from '../ob/object.ts';
 import { obType } from '../ob/types.ts';
 import { createHandleTable } from '../ob/handle.ts';
+import { NORMAL_BASE_PRIORITY, THREAD_QUANTUM } from '../ke/constants.ts';
 
 /** DISPATCHER_HEADER.Type of a process object. */
 export const ProcessObject = 3;
-const DEFAULT_BASE_PRIORITY = 8;
-const DEFAULT_QUANTUM = 6;
 /** The version the PEB and KUSER_SHARED_DATA report: Windows 2000 (5.0.2195). */
 export const NT_MAJOR_VERSION = 5, NT_MINOR_VERSION = 0, NT_BUILD_NUMBER = 2195;
 const VER_PLATFORM_WIN32_NT = 2;
@@ -58,8 +57,8 @@ export function createProcess(k: Kernel, imageName: string, commandLine: string)
   initializeListHead(k.vm, ep.addressOf('Pcb.ThreadListHead'));
   initializeListHead(k.vm, ep.addressOf('ActiveProcessLinks'));
   ep.set('Pcb.DirectoryTableBase[0]', pd);
-  ep.set('Pcb.BasePriority', DEFAULT_BASE_PRIORITY);
-  ep.set('Pcb.ThreadQuantum', DEFAULT_QUANTUM);
+  ep.set('Pcb.BasePriority', NORMAL_BASE_PRIORITY);
+  ep.set('Pcb.ThreadQuantum', THREAD_QUANTUM);
   ep.set('Pcb.Affinity', 1);
   ep.set('UniqueProcessId', pid);
   ep.set('ExitStatus', STATUS_PENDING);     // what GetExitCodeProcess calls STILL_ACTIVE

@@ -22,8 +22,6 @@ import { STATUS_PENDING } from '../ex/status.ts';
 
 /** DISPATCHER_HEADER.Type of a thread object. */
 export const ThreadObject = 6;
-const DEFAULT_PRIORITY = 8;
-const DEFAULT_QUANTUM = 6;
 const LANG_EN_US = 0x409;
 
 export interface Thread {
@@ -46,6 +44,7 @@ export interface ThreadStart {
 }
 import { createObject } from '../ob/object.ts';
 import { obType } from '../ob/types.ts';
+import { NORMAL_BASE_PRIORITY, THREAD_QUANTUM } from '../ke/constants.ts';
 
 let nextTid = 0x10;
 
@@ -88,9 +87,9 @@ export function createThread(k: Kernel, p: Process, start: ThreadStart): Thread 
   th.set('StackLimit', stackBottom);
   th.set('Teb', teb);
   th.set('State', THREAD_STATE_RUNNING);
-  th.set('Priority', DEFAULT_PRIORITY);
-  th.set('BasePriority', DEFAULT_PRIORITY);
-  th.set('Quantum', DEFAULT_QUANTUM);
+  th.set('Priority', NORMAL_BASE_PRIORITY);
+  th.set('BasePriority', NORMAL_BASE_PRIORITY);
+  th.set('Quantum', THREAD_QUANTUM);
   th.set('Affinity', 1);
   th.set('UserAffinity', 1);
   initializeListHead(k.vm, th.addressOf('ApcState.ApcListHead[0]'));
