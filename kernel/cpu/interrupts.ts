@@ -7,7 +7,7 @@ import {
   DS, ES, FS, GS, TF, IF, NT, RF, VM, hasErrorCode, EXCEPTION_NAMES, type Vector,
 } from './types.ts';
 import { readDescriptor, isCode, isData, dpl, loadCodeSegment, markAccessed, ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE } from './segments.ts';
-import { pushFrame, push } from './stack.ts';
+import { frame, pushFrame, pushCurrent } from './stack.ts';
 
 /** How the CPU came to the vector: its rules differ (gate DPL, EXT bit, error code). */
 export const enum Source { Exception, Software, External }
@@ -83,10 +83,16 @@ function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, 
 
   const newCpl = d.attr & ATTR_CONFORMING ? c.cpl : dpl(d.attr);
   const eflags = c.flags.get();
-  const frame = [fault ? eflags | RF : eflags, c.seg[CS], returnEip];
-  if (errorCode !== undefined) frame.push(errorCode);
+  // The frame, outermost slot first: [SS, ESP,] EFLAGS, CS, EIP[, error code].
+  const outer = newCpl < c.cpl;
+  let n = 0;
+  if (outer) { frame[0] = c.seg[SS]; frame[1] = c.regs[ESP]; n = 2; }
+  frame[n++] = fault ? eflags | RF : eflags;
+  frame[n++] = c.seg[CS];
+  frame[n++] = returnEip;
+  if (errorCode !== undefined) frame[n++] = errorCode;
 
-  if (newCpl < c.cpl) {
+  if (outer) {
     // Inter-privilege: the new stack comes from the TSS (SS0:ESP0 for ring 0).
     const tssOff = 4 + newCpl * 8;
     if (c.tr.limit < tssOff + 5) throw new CpuFault(TS, (c.tr.sel & 0xfffc) + ext);
@@ -97,13 +103,12 @@ function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, 
     if ((newSs & 3) !== newCpl || dpl(sd.attr) !== newCpl || !isData(sd.attr) || !(sd.attr & ATTR_WRITABLE))
       throw new CpuFault(TS, (newSs & 0xfffc) + ext);
     if (!(sd.attr & ATTR_PRESENT)) throw new CpuFault(SS_VEC, (newSs & 0xfffc) + ext);
-    const outer = [c.seg[SS], c.regs[ESP], ...frame];
-    const esp = pushFrame(c, sd.base, newEsp, outer, 4, false);
+    const esp = pushFrame(c, sd.base, newEsp, frame, n, 4, false);
     markAccessed(c, sd);
     c.setSegmentCache(SS, newSs, sd.base, sd.limit, sd.attr | 1);
     c.regs[ESP] = esp;
   } else {
-    push(c, frame);
+    pushCurrent(c, n);
   }
   loadCodeSegment(c, sel, d, newCpl);
   c.eip = offset;
@@ -114,10 +119,15 @@ function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, 
 /** After a return to an outer ring, data segment registers the outer ring may not use are
  *  nulled (SDM: RET/IRET to a less privileged level). */
 export function nullInaccessibleSegments(c: Cpu): void {
-  for (const s of [ES, DS, FS, GS]) {
-    const attr = c.segAttr[s];
-    if (attr === 0) continue;
-    const conformingCode = isCode(attr) && (attr & ATTR_CONFORMING);
-    if (!conformingCode && dpl(attr) < c.cpl) c.setSegmentCache(s, 0, 0, 0, 0);
-  }
+  nullIfInaccessible(c, ES);
+  nullIfInaccessible(c, DS);
+  nullIfInaccessible(c, FS);
+  nullIfInaccessible(c, GS);
+}
+
+function nullIfInaccessible(c: Cpu, s: number): void {
+  const attr = c.segAttr[s];
+  if (attr === 0) return;
+  const conformingCode = isCode(attr) && (attr & ATTR_CONFORMING);
+  if (!conformingCode && dpl(attr) < c.cpl) c.setSegmentCache(s, 0, 0, 0, 0);
 }

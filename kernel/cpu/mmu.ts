@@ -126,6 +126,10 @@ export class Mmu {
   /** Checks that a write of `len` bytes at `lin` would succeed, without writing (for
    *  instructions that must fault before changing any state, like `enter` or far calls). */
   probeWrite(lin: LinearAddress, len: number, user = this.user): void {
+    const table = this.tables[user ? USER_WRITE : SUP_WRITE];
+    // A write translation in the TLB means the walk already said yes (the common case: an
+    // interrupt frame on the kernel stack).
+    if (table[lin >>> PAGE_SHIFT] !== 0 && ((lin & PAGE_MASK) + len - 1) <= PAGE_MASK) return;
     this.translate(lin, true, user);
     if (((lin & PAGE_MASK) + len - 1) > PAGE_MASK) this.translate((lin + len - 1) | 0, true, user);
   }

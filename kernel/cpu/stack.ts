@@ -1,45 +1,56 @@
 // Pushing and popping from host code (interrupt delivery, far transfers, iret). Every push
 // of a multi-value frame is checked before anything is written, so a fault mid-frame
 // leaves the machine as it was, as the hardware guarantees.
+//
+// These run on every interrupt and system call, so they build frames in, and read them
+// into, fixed scratch arrays instead of allocating: frame building never nests (a fault
+// while delivering starts the next delivery from scratch).
 import type { Cpu } from './cpu.ts';
 import { SS, ESP } from './types.ts';
 import { checkSegment } from './segments.ts';
 
-/** Writes `values` (dwords or words) below `esp` on the stack segment `ss` described by
- *  base/check, as the given privilege; returns the new ESP. Does not touch registers. */
-export function pushFrame(c: Cpu, base: number, esp: number, values: number[], size: 2 | 4, user: boolean, check?: () => void): number {
-  const total = values.length * size;
-  const newEsp = (esp - total) | 0;
-  check?.();
+/** The most slots a frame has: pusha's eight registers (an interrupt frame has six at
+ *  most: SS, ESP, EFLAGS, CS, EIP and an error code). */
+const MAX_FRAME = 8;
+/** Where callers build a frame to push: slot 0 is pushed first (ends up highest). */
+export const frame = new Int32Array(MAX_FRAME);
+/** Where `peek` leaves the slots it read: slot 0 is at the lowest address (SS:ESP+skip). */
+export const popped = new Int32Array(MAX_FRAME);
+
+/** Writes `count` values of `values` (dwords or words) below `esp` on the stack segment
+ *  whose base is `base`, as the given privilege; returns the new ESP. Does not touch
+ *  registers. The caller has checked the segment limit. */
+export function pushFrame(c: Cpu, base: number, esp: number, values: Int32Array, count: number, size: 2 | 4, user: boolean): number {
+  const newEsp = (esp - count * size) | 0;
   const lin = (base + newEsp) | 0;
-  c.mmu.probeWrite(lin, total, user);
+  const mmu = c.mmu;
+  mmu.probeWrite(lin, count * size, user);
   // values[0] is pushed first, so it ends up highest.
-  for (let i = 0; i < values.length; i++) {
-    const at = (lin + (values.length - 1 - i) * size) | 0;
-    if (user) { if (size === 4) c.mmu.wr32(at, values[i]); else c.mmu.wr16(at, values[i]); }
-    else c.mmu.wrSys(at, size, values[i]);
+  for (let i = 0; i < count; i++) {
+    const at = (lin + (count - 1 - i) * size) | 0;
+    if (user) { if (size === 4) mmu.wr32(at, values[i]); else mmu.wr16(at, values[i]); }
+    else mmu.wrSys(at, size, values[i]);
   }
   return newEsp;
 }
 
-/** Pushes on the current stack (SS:ESP) with the current privilege and segment checks. */
-export function push(c: Cpu, values: number[], size: 2 | 4 = 4): void {
+/** Pushes the first `count` slots of `frame` on the current stack (SS:ESP) with the
+ *  current privilege and segment checks. */
+export function pushCurrent(c: Cpu, count: number, size: 2 | 4 = 4): void {
   const esp = c.regs[ESP];
-  const newEsp = pushFrame(c, c.segBase[SS], esp, values, size, c.cpl === 3, () => {
-    if (c.segCheck & (1 << SS)) checkSegment(c, SS, (esp - values.length * size) | 0, values.length * size, true);
-  });
-  c.regs[ESP] = newEsp;
+  if (c.segCheck & (1 << SS)) checkSegment(c, SS, (esp - count * size) | 0, count * size, true);
+  c.regs[ESP] = pushFrame(c, c.segBase[SS], esp, frame, count, size, c.cpl === 3);
 }
 
-/** Reads `count` stack slots starting at SS:ESP+skip without popping (the caller commits
- *  ESP once every check has passed). */
-export function peek(c: Cpu, count: number, size: 2 | 4 = 4, skip = 0): number[] {
+/** Reads `count` stack slots starting at SS:ESP+skip into `popped`, without popping (the
+ *  caller commits ESP once every check has passed). */
+export function peek(c: Cpu, count: number, size: 2 | 4 = 4, skip = 0): Int32Array {
   const off = (c.regs[ESP] + skip) | 0;
   if (c.segCheck & (1 << SS)) checkSegment(c, SS, off, count * size, false);
-  const out: number[] = [];
+  const base = c.segBase[SS], mmu = c.mmu;
   for (let i = 0; i < count; i++) {
-    const lin = (c.segBase[SS] + off + i * size) | 0;
-    out.push(size === 4 ? c.mmu.rd32(lin) : c.mmu.rd16(lin));
+    const lin = (base + off + i * size) | 0;
+    popped[i] = size === 4 ? mmu.rd32(lin) : mmu.rd16(lin);
   }
-  return out;
+  return popped;
 }

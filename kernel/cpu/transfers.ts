@@ -10,7 +10,7 @@ import {
   readDescriptor, isCode, isData, dpl, loadCodeSegment, markAccessed, gpFault,
   ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE, type Descriptor,
 } from './segments.ts';
-import { push, peek } from './stack.ts';
+import { frame, pushCurrent, peek } from './stack.ts';
 import { nullInaccessibleSegments } from './interrupts.ts';
 
 /** The checks for a far jmp/call straight to a code segment at the current privilege. */
@@ -39,7 +39,8 @@ export function farJump(c: Cpu, sel: Selector, offset: number): void {
 export function farCall(c: Cpu, sel: Selector, offset: number, nextEip: number, size: 2 | 4): void {
   const d = checkDirectCode(c, sel);
   checkOffset(d, offset);
-  push(c, [c.seg[CS], nextEip], size);
+  frame[0] = c.seg[CS]; frame[1] = nextEip;
+  pushCurrent(c, 2, size);
   loadCodeSegment(c, sel, d, c.cpl);
   c.eip = size === 2 ? offset & 0xffff : offset | 0;
 }
@@ -66,8 +67,8 @@ function checkReturnStack(c: Cpu, sel: Selector, rpl: number): Descriptor {
 
 /** retf [imm16]. */
 export function farReturn(c: Cpu, release: number, size: 2 | 4): void {
-  const [eip, cs] = peek(c, 2, size);
-  const sel = cs & 0xffff;
+  let p = peek(c, 2, size);
+  const eip = p[0], sel = p[1] & 0xffff;
   const d = checkReturnCode(c, sel);
   const rpl = sel & 3;
   checkOffset(d, eip);
@@ -75,7 +76,8 @@ export function farReturn(c: Cpu, release: number, size: 2 | 4): void {
     loadCodeSegment(c, sel, d, c.cpl);
     c.regs[ESP] = (c.regs[ESP] + 2 * size + release) | 0;
   } else {
-    const [esp, ss] = peek(c, 2, size, 2 * size + release);
+    p = peek(c, 2, size, 2 * size + release);
+    const esp = p[0], ss = p[1];
     const sd = checkReturnStack(c, ss & 0xffff, rpl);
     loadCodeSegment(c, sel, d, rpl);
     markAccessed(c, sd);
@@ -97,7 +99,8 @@ export function writableFlags(c: Cpu): number {
 /** iret / iretd, within a ring or back to an outer one. */
 export function interruptReturn(c: Cpu, size: 2 | 4): void {
   if (c.flags.bits & NT) gpFault(0); // nested task return: no task switching
-  const [eip, cs, fl] = peek(c, 3, size);
+  let p = peek(c, 3, size);
+  const eip = p[0], cs = p[1], fl = p[2];
   const newFlags = size === 2 ? (c.flags.get() & ~0xffff) | (fl & 0xffff) : fl;
   if ((newFlags & VM) && c.cpl === 0) gpFault(0); // virtual-8086 mode is not emulated
   const sel = cs & 0xffff;
@@ -110,7 +113,8 @@ export function interruptReturn(c: Cpu, size: 2 | 4): void {
     loadCodeSegment(c, sel, d, c.cpl);
     c.regs[ESP] = (c.regs[ESP] + 3 * size) | 0;
   } else {
-    const [esp, ss] = peek(c, 2, size, 3 * size);
+    p = peek(c, 2, size, 3 * size);
+    const esp = p[0], ss = p[1];
     const sd = checkReturnStack(c, ss & 0xffff, rpl);
     loadCodeSegment(c, sel, d, rpl);
     markAccessed(c, sd);

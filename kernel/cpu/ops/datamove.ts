@@ -7,6 +7,8 @@ import { OperandKind } from '../decode.ts';
 import { condition } from './conditions.ts';
 import { lazyOp, LAZY_ADD, LAZY_SUB } from '../flags.ts';
 import { SF, ZF, AF, PF, CF } from '../types.ts';
+import { frame, pushCurrent } from '../stack.ts';
+import type { Cpu } from '../cpu.ts';
 
 function mov(g: Gen): void {
   g.keepsFlags();
@@ -225,12 +227,10 @@ export const emitters: Partial<Record<Mnemonic, Emitter>> = {
 };
 
 export const helpers = {
-  pusha(c: import('../cpu.ts').Cpu, w: 2 | 4): void {
+  pusha(c: Cpu, w: 2 | 4): void {
     const r = c.regs;
-    const vals = [r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]].map(v => (w === 2 ? v & 0xffff : v));
-    // Uses the shared frame pusher: checked whole, then written.
-    pushValues(c, vals, w);
+    for (let i = 0; i < 8; i++) frame[i] = w === 2 ? r[i] & 0xffff : r[i];
+    // The shared frame pusher: checked whole, then written.
+    pushCurrent(c, 8, w);
   },
 };
-
-import { push as pushValues } from '../stack.ts';

@@ -74,7 +74,11 @@ function popf(g: Gen): void {
   g.peek(w);
   g.call(`h.popf(c,v,${w})`);
   g.emit(`r[4]=(r[4]+${w})|0;`);
-  g.endsBlock = true; // IF or TF may have changed
+  // IF or TF may have changed: the run loop looks only when that matters now (an
+  // interrupt became deliverable, TF set: it traps after the next instruction).
+  g.emit('if(c.wantsAttention())c.attention=true;');
+  g.endsBlock = true;
+  g.attentionSelf = true;
 }
 
 function int(g: Gen): void {
