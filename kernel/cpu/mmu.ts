@@ -43,6 +43,9 @@ export class Mmu {
   onFlush: () => void = () => {};
   /** Counts page walks (TLB misses), for the benchmarks and the UI. */
   walks = 0;
+  /** Bumped whenever translations are dropped (flush, invlpg): host code that remembers
+   *  translations of its own (mm/virtual.ts) drops them when this moves. */
+  translationGeneration = 0;
 
   private readonly u8: Uint8Array;
   private readonly i32: Int32Array;
@@ -260,6 +263,7 @@ export class Mmu {
 
   /** Drops every translation (CR3 load, CR0.PG/WP or CR4 change). */
   flush(): void {
+    this.translationGeneration++;
     this.onFlush();
     if (this.nfills > FILL_LOG) {
       for (const t of this.tables) t.fill(0);
@@ -274,6 +278,7 @@ export class Mmu {
 
   /** `invlpg`: drops one page's translations. */
   invalidate(lin: LinearAddress): void {
+    this.translationGeneration++;
     this.onFlush();
     const vpn = lin >>> PAGE_SHIFT;
     for (const t of this.tables) t[vpn] = 0;

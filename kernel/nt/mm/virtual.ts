@@ -17,7 +17,22 @@ export class AccessViolation extends Error {
 
 const LARGE_PAGE_MASK = 0x3FFFFF;
 
+/** Translations remembered by a VirtualMemory of the current address space: a direct-mapped
+ *  table of this many pages. */
+const TLB_SLOTS = 64;
+/** A remembered translation: the frame, and the U/S and R/W bits of both levels combined. */
+const TLB_BITS = PTE_US | PTE_RW;
+
 export class VirtualMemory implements GuestAccess {
+  // Host service bodies touch the same few pages (the IRP, the thread, the object headers)
+  // many times per call; like the CPU, the VirtualMemory of the current address space keeps
+  // the translations it walked, and drops them when the CPU drops its own (a CR3 load,
+  // invlpg, a flush: Mmu.translationGeneration), which is when software has told the CPU
+  // that page tables changed. A VirtualMemory of another space (given `cr3`) always walks.
+  private readonly tlbPage = new Int32Array(TLB_SLOTS).fill(-1);
+  private readonly tlbEntry = new Int32Array(TLB_SLOTS);
+  private tlbGeneration = -1;
+
   /** `cr3`: the page directory to use; by default the CPU's current one. */
   constructor(private readonly cpu: Cpu, private readonly cr3?: number) {}
 
@@ -26,18 +41,30 @@ export class VirtualMemory implements GuestAccess {
   /** The physical address of `va`, or throws AccessViolation. `user`: check as a ring-3
    *  access (U/S on both levels); `write`: R/W on both levels. */
   translate(va: number, write = false, user = false): number {
+    const vpn = va >>> PAGE_SHIFT, slot = vpn & (TLB_SLOTS - 1);
+    let e: number;
+    if (this.cr3 === undefined) {
+      const generation = this.cpu.mmu.translationGeneration;
+      if (generation !== this.tlbGeneration) { this.tlbPage.fill(-1); this.tlbGeneration = generation; }
+      if (this.tlbPage[slot] === vpn) e = this.tlbEntry[slot];
+      else { e = this.walk(va, write); this.tlbPage[slot] = vpn; this.tlbEntry[slot] = e; }
+    } else {
+      e = this.walk(va, write);
+    }
+    if ((user && !(e & PTE_US)) || (write && !(e & PTE_RW))) throw new AccessViolation(va, write);
+    return ((e & ~PAGE_MASK) | (va & PAGE_MASK)) >>> 0;
+  }
+
+  /** Walks the page tables for `va`: the frame with the U/S and R/W bits both levels
+   *  allow, or throws AccessViolation when the page is not present. */
+  private walk(va: number, write: boolean): number {
     const mem = this.cpu.mem;
     const pde = mem.read32(this.pd + ((va >>> 22) << 2));
     if (!(pde & PTE_P)) throw new AccessViolation(va, write);
-    if (pde & PTE_PS) {
-      if ((user && !(pde & PTE_US)) || (write && !(pde & PTE_RW))) throw new AccessViolation(va, write);
-      return ((pde & ~LARGE_PAGE_MASK) | (va & LARGE_PAGE_MASK)) >>> 0;
-    }
+    if (pde & PTE_PS) return ((pde & ~LARGE_PAGE_MASK) | (va & LARGE_PAGE_MASK & ~PAGE_MASK) | (pde & TLB_BITS)) | 0;
     const pte = mem.read32((pde & ~PAGE_MASK) + (((va >>> PAGE_SHIFT) & 0x3FF) << 2));
     if (!(pte & PTE_P)) throw new AccessViolation(va, write);
-    const bits = pde & pte;
-    if ((user && !(bits & PTE_US)) || (write && !(bits & PTE_RW))) throw new AccessViolation(va, write);
-    return ((pte & ~PAGE_MASK) | (va & PAGE_MASK)) >>> 0;
+    return ((pte & ~PAGE_MASK) | (pde & pte & TLB_BITS)) | 0;
   }
 
   /** True when `va` is mapped (for any access). */
