@@ -7,6 +7,8 @@
 //   c  the Cpu            r  c.regs (Int32Array, eax..edi)     m  c.mmu (memory access)
 //   f  c.flags (lazy)     h  the helper table (ops/helpers.ts) for work too big to inline
 //   a, v, x, y, t, u      scratch locals, fresh for each instruction
+//   tr, tw, M, U, pe, pv  the inline memory fast path (see `load`/`store`): the MMU's TLB
+//                         tables for this CPL, RAM as dwords and bytes, two scratch locals
 // Values of 8- and 16-bit operands are unsigned and masked; 32-bit values are int32.
 import { OperandKind, type Insn, type Operand } from './decode.ts';
 
@@ -22,6 +24,31 @@ export function trunc(expr: string, size: Size): string {
 /** JS source for the sign-extension of an operand-size value to int32. */
 export function sext(expr: string, size: Size): string {
   return size === 32 ? `(${expr}|0)` : size === 16 ? `((${expr})<<16>>16)` : `((${expr})<<24>>24)`;
+}
+
+/** The declarations at the top of every block function. The TLB tables are those of the
+ *  block's CPL, which no instruction changes without ending the block. */
+export const BLOCK_PROLOGUE = 'let a=0,v=0,x=0,y=0,t=0,u=0,pe=0,pv=0;const tr=m.tr,tw=m.tw,M=c.mem.i32,U=c.mem.u8;';
+
+/**
+ * JS expression: the value of `size` bits at linear address `a`. A TLB hit on a byte or
+ * an aligned dword reads RAM right here (an entry is the physical page | 1, made only
+ * after the page walk allowed the access); anything else goes through the MMU, which
+ * walks, faults or splits the access. This is the hot path of every guest memory read.
+ */
+export function load(size: Size): string {
+  if (size === 32) return '((pe=tr[a>>>12])!==0&&(a&3)===0?M[((pe&-4096)|(a&4095))>>>2]:m.rd32(a))';
+  if (size === 8) return '((pe=tr[a>>>12])!==0?U[(pe&-4096)|(a&4095)]:m.rd8(a))';
+  return 'm.rd16(a)';
+}
+
+/** JS statement: stores `expr` (already truncated) at linear address `a`, like `load`.
+ *  The write tables never map a page holding compiled code, so a store that could
+ *  modify code still reaches the MMU's slow path and the code cache. */
+export function store(size: Size, expr: string): string {
+  if (size === 32) return `pv=${expr};if((pe=tw[a>>>12])!==0&&(a&3)===0)M[((pe&-4096)|(a&4095))>>>2]=pv;else m.wr32(a,pv);`;
+  if (size === 8) return `pv=${expr};if((pe=tw[a>>>12])!==0)U[(pe&-4096)|(a&4095)]=pv;else m.wr8(a,pv);`;
+  return `m.wr16(a,${expr});`;
 }
 
 export class Gen {
@@ -97,10 +124,13 @@ export class Gen {
     return 'a';
   }
 
-  /** Emits `a = seg:offset` as a linear address, checking limit and rights when needed. */
+  /** Emits `a = seg:offset` as a linear address, checking limit and rights when needed:
+   *  inline against the segment's last usable offset (Cpu.segReadEnd/segWriteEnd), and
+   *  through the full check only when that says no. */
   linear(seg: number, offset: string, write: boolean, bytes: number): void {
     this.mayFault = true;
-    this.emit(`a=${offset};if(c.segCheck&${1 << seg})h.checkSegment(c,${seg},a,${bytes},${write});a=(a+c.segBase[${seg}])|0;`);
+    const end = write ? 'segWriteEnd' : 'segReadEnd';
+    this.emit(`a=${offset};if((c.segCheck&${1 << seg})!==0&&(a>>>0)+${bytes - 1}>c.${end}[${seg}])h.checkSegment(c,${seg},a,${bytes},${write});a=(a+c.segBase[${seg}])|0;`);
   }
 
   /** JS expression reading operand i (registers, memory via `a`, immediates). Memory
@@ -109,7 +139,7 @@ export class Gen {
     const o = this.insn.ops[i];
     switch (o.kind) {
       case OperandKind.Reg: return readReg(o.reg, size, o.high);
-      case OperandKind.Mem: return size === 8 ? `m.rd8(a)` : size === 16 ? `m.rd16(a)` : `m.rd32(a)`;
+      case OperandKind.Mem: return load(size);
       case OperandKind.Imm: return String(size === 32 ? o.imm | 0 : o.imm & MASK[size]);
       case OperandKind.SegReg: return `c.seg[${o.reg}]`;
     }
@@ -121,7 +151,7 @@ export class Gen {
     const o = this.insn.ops[i];
     switch (o.kind) {
       case OperandKind.Reg: this.emit(writeReg(o.reg, size, o.high, expr)); return;
-      case OperandKind.Mem: this.writesMemory = true; this.emit(size === 8 ? `m.wr8(a,${expr});` : size === 16 ? `m.wr16(a,${expr});` : `m.wr32(a,${expr});`); return;
+      case OperandKind.Mem: this.writesMemory = true; this.emit(store(size, expr)); return;
     }
     throw new Error(`cannot write operand ${i} of ${this.insn.text}`);
   }
@@ -151,13 +181,13 @@ export class Gen {
     this.writesMemory = true;
     this.emit(`v=${expr};t=(r[4]-${bytes})|0;`);
     this.linear(2, 't', true, bytes);
-    this.emit(bytes === 4 ? 'm.wr32(a,v);r[4]=t;' : 'm.wr16(a,v);r[4]=t;');
+    this.emit(bytes === 4 ? `${store(32, 'v')}r[4]=t;` : 'm.wr16(a,v);r[4]=t;');
   }
 
   /** Emits `v = the value at SS:ESP` (without moving ESP). */
   peek(bytes: 2 | 4 = 4, skip = 0): void {
     this.linear(2, skip ? `(r[4]+${skip})|0` : 'r[4]', false, bytes);
-    this.emit(bytes === 4 ? 'v=m.rd32(a);' : 'v=m.rd16(a);');
+    this.emit(bytes === 4 ? `v=${load(32)};` : 'v=m.rd16(a);');
   }
 
   /** Raises an exception from generated code. */

@@ -12,7 +12,7 @@
 // translation for such pages), which drops the blocks overlapping the written bytes, so
 // self-modifying code works.
 import { decodeOne, type Insn } from './decode.ts';
-import { Gen } from './codegen.ts';
+import { Gen, BLOCK_PROLOGUE } from './codegen.ts';
 import { emitterFor } from './ops/index.ts';
 import { helpers } from './ops/helpers.ts';
 import type { Cpu } from './cpu.ts';
@@ -172,8 +172,8 @@ export class CodeCache {
     // A loop block runs many iterations in one call: not when a breakpoint waits at its start.
     const loops = lastGen!.branches && insns[n - 1].target === eip && !bps.has(eip >>> 0);
     const source = loops
-      ? `let a=0,v=0,x=0,y=0,t=0,u=0;\nfor(;;){\n${body.join('\n')}\nc.icount+=${n};\nif(c.eip!==${eip}||c.icount+${n}>c.limit)return;\n}`
-      : `let a=0,v=0,x=0,y=0,t=0,u=0;\n${body.join('\n')}\nc.icount+=${n};`;
+      ? `${BLOCK_PROLOGUE}\nfor(;;){\n${body.join('\n')}\nc.icount+=${n};\nif(c.eip!==${eip}||c.icount+${n}>c.limit)return;\n}`
+      : `${BLOCK_PROLOGUE}\n${body.join('\n')}\nc.icount+=${n};`;
     let fn: BlockFn;
     try {
       fn = new Function('c', 'r', 'm', 'f', 'h', source) as BlockFn;

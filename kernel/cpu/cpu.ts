@@ -12,6 +12,7 @@ import { CodeCache, MAX_BLOCK, type Block } from './compile.ts';
 import { helpers } from './ops/helpers.ts';
 import { PortBus } from './ports.ts';
 import { deliverException, deliverInterrupt } from './interrupts.ts';
+import { isCode, isData, ATTR_EXPAND_DOWN, ATTR_READABLE, ATTR_WRITABLE } from './segments.ts';
 import {
   CpuFault, TripleFault, IF, TF, RF, DB, CS, SS, ESP, CR0_ET,
   type LinearAddress, type Selector, type Vector,
@@ -81,6 +82,12 @@ export class Cpu {
   readonly segAttr = new Int32Array(6);
   /** Bit s set: accesses through segment s need the limit/rights check (not flat). */
   segCheck = 0;
+  /** For a segment that needs checks: the highest offset a read (a write) through it may
+   *  touch that passes them all -- the limit of an expand-up segment that allows the
+   *  access -- or -1 when the full check (segments.ts checkSegment) must decide: null,
+   *  not readable or writable, expand-down. Compiled code compares against these inline. */
+  readonly segReadEnd = new Float64Array(6);
+  readonly segWriteEnd = new Float64Array(6);
   cpl = 0;
 
   gdtr: DescriptorTableRegister = { base: 0, limit: 0xffff };
@@ -181,6 +188,10 @@ export class Cpu {
       (s === CS ? (attr & 0x18) === 0x18 : (attr & 0x1e) === 0x12);
     // CS is always checked: writes through a cs: override must #GP.
     if (flat && s !== CS) this.segCheck &= ~(1 << s); else this.segCheck |= 1 << s;
+    const code = isCode(attr), expandDown = isData(attr) && (attr & ATTR_EXPAND_DOWN) !== 0;
+    const usable = attr !== 0 && !expandDown;
+    this.segReadEnd[s] = usable && (!code || (attr & ATTR_READABLE)) ? limit >>> 0 : -1;
+    this.segWriteEnd[s] = usable && !code && (attr & ATTR_WRITABLE) ? limit >>> 0 : -1;
   }
 
   // ---- running ---------------------------------------------------------------------------

@@ -2,7 +2,12 @@
 // (Intel SDM vol. 3, 5.5-5.8), and the limit/rights check on accesses through a segment
 // that is not flat.
 import type { Cpu } from './cpu.ts';
-import { CpuFault, GP, NP, SS_VEC, UD, CS, SS, type Selector } from './types.ts';
+import { CpuFault, type Selector } from './types.ts';
+import * as T from './types.ts';
+
+// Module-local copies (see mmu.ts): these run on every segment load and every access
+// through a segment that is not flat.
+const GP = T.GP, NP = T.NP, SS_VEC = T.SS_VEC, UD = T.UD, CS = T.CS, SS = T.SS;
 
 /** A decoded segment descriptor. */
 export interface Descriptor {
@@ -39,18 +44,21 @@ export function readDescriptor(c: Cpu, sel: Selector, vector = GP): Descriptor {
   // The table in memory is the truth and is read every time; only the decoding of the
   // same eight bytes at the same place is remembered (NT loads a handful of selectors
   // over and over, on every system call and interrupt).
-  const slot = ((sel >>> 3) & DECODED_MASK) * 3;
-  const memo = decoded[slot + 2] as Descriptor | undefined;
-  if (memo !== undefined && decoded[slot] === lo && decoded[slot + 1] === hi && memo.addr === addr) return memo;
+  const slot = (sel >>> 3) & DECODED_MASK;
+  const memo = decoded[slot];
+  if (memo !== null && decodedLo[slot] === lo && decodedHi[slot] === hi && memo.addr === addr) return memo;
   const d = decodeDescriptor(lo, hi, addr);
-  decoded[slot] = lo; decoded[slot + 1] = hi; decoded[slot + 2] = d;
+  decodedLo[slot] = lo; decodedHi[slot] = hi; decoded[slot] = d;
   return d;
 }
 
-/** Recently decoded descriptors by selector index: [lo, hi, Descriptor] triples. Shared by
- *  every CPU: an entry is used only when its address and bytes match. */
+/** Recently decoded descriptors by selector index, with the bytes they came from (typed
+ *  arrays: the dwords are int32s, which would be boxed in a plain array). Shared by every
+ *  CPU: an entry is used only when its address and bytes match. */
 const DECODED_MASK = 0xff;
-const decoded: (number | Descriptor)[] = new Array((DECODED_MASK + 1) * 3);
+const decodedLo = new Int32Array(DECODED_MASK + 1);
+const decodedHi = new Int32Array(DECODED_MASK + 1);
+const decoded: (Descriptor | null)[] = new Array<Descriptor | null>(DECODED_MASK + 1).fill(null);
 
 export function decodeDescriptor(lo: number, hi: number, addr = 0): Descriptor {
   const base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) | 0;
