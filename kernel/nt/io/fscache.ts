@@ -10,8 +10,10 @@ import { diskOf } from './fs.ts';
 
 const PIECE = CHUNK_SIZE;
 const MAX_PIECES = 256;
+/** Piece keys are node * NODE_STRIDE + piece index: numbers, not a string per lookup. */
+const NODE_STRIDE = 2 ** 32;
 
-interface Cache { sizes: Map<number, number>; pieces: Map<string, Buffer> }
+interface Cache { sizes: Map<number, number>; pieces: Map<number, Buffer> }
 const caches = new WeakMap<Kernel, Cache>();
 function cacheOf(k: Kernel): Cache {
   let c = caches.get(k);
@@ -50,7 +52,7 @@ export function cachedRead(k: Kernel, node: number, offset: number, length: numb
 }
 
 function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Buffer> {
-  const key = `${node}:${index}`;
+  const key = node * NODE_STRIDE + index;
   const hit = c.pieces.get(key);
   if (hit) { c.pieces.delete(key); c.pieces.set(key, hit); return { ok: true, value: hit }; }
   const r = diskOf(k).disk.read(node, index * PIECE, PIECE);
@@ -64,5 +66,5 @@ function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Buffe
 export function invalidateFile(k: Kernel, node: number): void {
   const c = cacheOf(k);
   if (!c.sizes.delete(node)) return;
-  for (const key of [...c.pieces.keys()]) if (key.startsWith(`${node}:`)) c.pieces.delete(key);
+  for (const key of [...c.pieces.keys()]) if (Math.floor(key / NODE_STRIDE) === node) c.pieces.delete(key);
 }

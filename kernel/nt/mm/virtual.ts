@@ -47,7 +47,11 @@ export class VirtualMemory implements GuestAccess {
       const generation = this.cpu.mmu.translationGeneration;
       if (generation !== this.tlbGeneration) { this.tlbPage.fill(-1); this.tlbGeneration = generation; }
       if (this.tlbPage[slot] === vpn) e = this.tlbEntry[slot];
-      else { e = this.walk(va, write); this.tlbPage[slot] = vpn; this.tlbEntry[slot] = e; }
+      else {
+        e = this.walk(va, write);
+        // Only frames in RAM are remembered: the fast paths below index RAM directly.
+        if (this.cpu.mem.has(e & ~PAGE_MASK, PAGE_SIZE)) { this.tlbPage[slot] = vpn; this.tlbEntry[slot] = e; }
+      }
     } else {
       e = this.walk(va, write);
     }
@@ -67,19 +71,40 @@ export class VirtualMemory implements GuestAccess {
     return ((pte & ~PAGE_MASK) | (pde & pte & TLB_BITS)) | 0;
   }
 
+  /** The frame of `va`'s page when this (current-space) VirtualMemory remembers it, else
+   *  -1: the fast path of the accessors below, which then need no walk and no bounds
+   *  check (a remembered frame is in RAM). Kernel-view accesses check nothing else. */
+  private remembered(va: number): number {
+    const vpn = va >>> PAGE_SHIFT, slot = vpn & (TLB_SLOTS - 1);
+    return this.cr3 === undefined && this.tlbPage[slot] === vpn && this.tlbGeneration === this.cpu.mmu.translationGeneration
+      ? this.tlbEntry[slot] & ~PAGE_MASK : -1;
+  }
+
   /** True when `va` is mapped (for any access). */
   isMapped(va: number): boolean {
     try { this.translate(va); return true; } catch { return false; }
   }
 
-  read8(va: number): number { return this.cpu.mem.read8(this.translate(va)); }
+  read8(va: number): number {
+    const frame = this.remembered(va);
+    if (frame >= 0) return this.cpu.mem.u8[frame | (va & PAGE_MASK)];
+    return this.cpu.mem.read8(this.translate(va));
+  }
   read16(va: number): number { return this.read8(va) | (this.read8(va + 1) << 8); }
   read32(va: number): number {
+    if ((va & 3) === 0) {
+      const frame = this.remembered(va);
+      if (frame >= 0) return this.cpu.mem.i32[(frame | (va & PAGE_MASK)) >>> 2];
+    }
     if ((va & PAGE_MASK) <= PAGE_SIZE - 4) return this.cpu.mem.read32(this.translate(va));
     return (this.read16(va) | (this.read16(va + 2) << 16)) | 0;
   }
 
-  write8(va: number, v: number): void { this.writeWithin(this.translate(va), 1).u8[this.lastPa] = v; }
+  write8(va: number, v: number): void {
+    const frame = this.remembered(va);
+    if (frame >= 0 && !this.cpu.mmu.codePages[frame >>> PAGE_SHIFT]) { this.cpu.mem.u8[frame | (va & PAGE_MASK)] = v; return; }
+    this.writeWithin(this.translate(va), 1).u8[this.lastPa] = v;
+  }
   write16(va: number, v: number): void {
     if ((va & PAGE_MASK) <= PAGE_SIZE - 2) { this.writeWithin(this.translate(va), 2).write16(this.lastPa, v); return; }
     this.writeBytes(va, Uint8Array.of(v & 0xff, (v >>> 8) & 0xff));
@@ -93,6 +118,10 @@ export class VirtualMemory implements GuestAccess {
     return this.cpu.mem;
   }
   write32(va: number, v: number): void {
+    if ((va & 3) === 0) {
+      const frame = this.remembered(va);
+      if (frame >= 0 && !this.cpu.mmu.codePages[frame >>> PAGE_SHIFT]) { this.cpu.mem.i32[(frame | (va & PAGE_MASK)) >>> 2] = v; return; }
+    }
     // Within one page (the usual case: struct fields), one translation and no copies.
     if ((va & PAGE_MASK) <= PAGE_SIZE - 4) {
       const pa = this.translate(va), mmu = this.cpu.mmu;
