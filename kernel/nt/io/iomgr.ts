@@ -14,6 +14,7 @@ import { fields } from '../struct.ts';
 /** The fields every request touches, resolved once. */
 const Irp = fields(IRP, ['Type', 'Size', 'StackCount', 'CurrentLocation', 'CurrentStackLocation', 'IoStatus.Status', 'IoStatus.Information']);
 const Stack = fields(IO_STACK_LOCATION, ['DeviceObject', 'MajorFunction']);
+const DeviceDriverObject = fields(DEVICE_OBJECT, ['DriverObject']).DriverObject;
 const IRP_THREAD_LIST_ENTRY = IRP.off.ThreadListEntry;
 
 export const IRP_MJ_CREATE = 0x00;
@@ -76,7 +77,7 @@ export function createDevice(k: Kernel, driver: number, name: string, deviceType
 }
 
 export function driverOf(k: Kernel, device: number): HostDriver | undefined {
-  return drivers.get(k)?.get(DEVICE_OBJECT.at(k.vm, device).get('DriverObject'));
+  return drivers.get(k)?.get(DeviceDriverObject.get(k.vm, device));
 }
 
 /** IoAllocateIrp(StackSize): the IRP and its stack locations, zeroed; the current

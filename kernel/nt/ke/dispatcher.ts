@@ -9,6 +9,10 @@ import { waitersOf, waitCurrentThread, unwaitThread, type Waiter } from './sched
 import { userApcQueued } from './apc.ts';
 import { STATUS_WAIT_0, STATUS_TIMEOUT, STATUS_USER_APC } from '../ex/status.ts';
 import { WAIT_REASON_EXECUTIVE } from './constants.ts';
+import { fields } from '../struct.ts';
+
+/** Set and reset on every event signal and I/O request: resolved once. */
+const SignalState = fields(DISPATCHER_HEADER, ['SignalState']).SignalState;
 
 /** DISPATCHER_HEADER.Type values (ke.h). */
 export const EventNotificationObject = 0;
@@ -77,9 +81,8 @@ export function waitForObjects(k: Kernel, req: WaitRequest): number {
 
 /** KeSetEvent / KeResetEvent / KePulseEvent on any dispatcher header: the previous state. */
 export function setSignalState(k: Kernel, object: number, state: number): number {
-  const h = DISPATCHER_HEADER.at(k.vm, object);
-  const old = h.get('SignalState');
-  h.set('SignalState', state);
+  const old = SignalState.get(k.vm, object);
+  SignalState.set(k.vm, object, state);
   if (state > 0) signalObject(k, object);
   return old;
 }

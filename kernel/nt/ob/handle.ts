@@ -14,6 +14,14 @@ import { OBJ_INHERIT, PROCESS_ALL_ACCESS, THREAD_ALL_ACCESS } from './access.ts'
 import { NtCurrentProcess, NtCurrentThread } from '../ke/constants.ts';
 import { STATUS_SUCCESS, STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED, STATUS_INSUFFICIENT_RESOURCES } from '../ex/status.ts';
 import { KernelMode } from '../ke/irql.ts';
+import { fields } from '../struct.ts';
+
+// The fields every handle lookup reads, resolved once (ObReferenceObjectByHandle runs on
+// nearly every system call).
+const ObjectTable = fields(EPROCESS, ['ObjectTable']).ObjectTable;
+const Table = fields(HANDLE_TABLE, ['Table', 'Capacity']);
+const Entry = fields(HANDLE_TABLE_ENTRY, ['Object', 'GrantedAccess']);
+const ThreadProcess = fields(KTHREAD, ['ApcState.Process'])['ApcState.Process'];
 
 const INITIAL_CAPACITY = 64;
 const MAXIMUM_CAPACITY = 1 << 16;
@@ -40,9 +48,14 @@ export function createHandleTable(k: Kernel, eprocess: number): number {
 
 function tableOf(k: Kernel, eprocess: number) { return HANDLE_TABLE.at(k.vm, EPROCESS.at(k.vm, eprocess).get('ObjectTable')); }
 function entryAt(k: Kernel, eprocess: number, index: number) {
-  const t = tableOf(k, eprocess);
-  if (index < 0 || index >= t.get('Capacity')) return null;
-  return HANDLE_TABLE_ENTRY.at(k.vm, t.get('Table') + index * HANDLE_TABLE_ENTRY.size);
+  const address = entryAddress(k, eprocess, index);
+  return address ? HANDLE_TABLE_ENTRY.at(k.vm, address) : null;
+}
+/** The address of entry `index` of `eprocess`'s table, or 0 beyond its capacity. */
+function entryAddress(k: Kernel, eprocess: number, index: number): number {
+  const table = ObjectTable.get(k.vm, eprocess);
+  if (index < 0 || index >= Table.Capacity.get(k.vm, table)) return 0;
+  return Table.Table.get(k.vm, table) + index * HANDLE_TABLE_ENTRY.size;
 }
 
 /** Doubles the entry array (copying the entries), up to MAXIMUM_CAPACITY. */
@@ -83,10 +96,10 @@ export interface HandleInfo { body: number; access: number; attributes: number }
 
 /** The entry a handle names in `eprocess`'s table, or null. */
 export function lookupHandle(k: Kernel, eprocess: number, handle: number): HandleInfo | null {
-  if ((handle >>> 0) & ~HANDLE_TAG_BITS && EPROCESS.at(k.vm, eprocess).get('ObjectTable')) {
-    const e = entryAt(k, eprocess, handleToIndex(handle & ~HANDLE_TAG_BITS));
-    const v = e?.get('Object') ?? 0;
-    if (v) return { body: bodyOf(v & ~ENTRY_ATTRIBUTE_BITS), access: e!.get('GrantedAccess'), attributes: v & ENTRY_ATTRIBUTE_BITS };
+  if ((handle >>> 0) & ~HANDLE_TAG_BITS && ObjectTable.get(k.vm, eprocess)) {
+    const e = entryAddress(k, eprocess, handleToIndex(handle & ~HANDLE_TAG_BITS));
+    const v = e ? Entry.Object.get(k.vm, e) : 0;
+    if (v) return { body: bodyOf(v & ~ENTRY_ATTRIBUTE_BITS), access: Entry.GrantedAccess.get(k.vm, e), attributes: v & ENTRY_ATTRIBUTE_BITS };
   }
   return null;
 }
@@ -123,7 +136,7 @@ export function closeAllHandles(k: Kernel, eprocess: number): void {
 
 /** The current process's EPROCESS (the current thread's ApcState.Process). */
 export function currentEprocess(k: Kernel): number {
-  return KTHREAD.at(k.vm, k.currentThread()).get('ApcState.Process');
+  return ThreadProcess.get(k.vm, k.currentThread());
 }
 
 /** lookupHandle, and for the current process the pseudo-handles NtCurrentProcess (-1) and

@@ -7,8 +7,11 @@ import type { Kernel } from '../kernel.ts';
 import { OBJECT_HEADER, OBJECT_HEADER_NAME_INFO, OBJECT_TYPE } from '../oblayouts.ts';
 import { UNICODE_STRING } from '../layouts.ts';
 import { removeDirectoryEntry } from './directory.ts';
+import { fields } from '../struct.ts';
 
 const HEADER_SIZE = OBJECT_HEADER.size;
+/** The header fields every reference and type check touches, resolved once. */
+const Header = fields(OBJECT_HEADER, ['Type', 'PointerCount', 'HandleCount', 'Flags']);
 const NAME_INFO_SIZE = OBJECT_HEADER_NAME_INFO.size;
 /** OBJECT_HEADER.Flags. */
 export const OB_FLAG_PERMANENT_OBJECT = 0x10;
@@ -98,7 +101,7 @@ export function readUnicodeStringAt(k: Kernel, at: number): string {
 }
 
 export function objectType(k: Kernel, body: number): number {
-  return OBJECT_HEADER.at(k.vm, headerOf(body)).get('Type');
+  return Header.Type.get(k.vm, headerOf(body));
 }
 
 export function typeName(k: Kernel, type: number): string {
@@ -122,17 +125,17 @@ export function setObjectDirectory(k: Kernel, body: number, directory: number): 
 
 /** ObReferenceObject. */
 export function referenceObject(k: Kernel, body: number): void {
-  const h = OBJECT_HEADER.at(k.vm, headerOf(body));
-  h.set('PointerCount', h.get('PointerCount') + 1);
+  const h = headerOf(body);
+  Header.PointerCount.set(k.vm, h, Header.PointerCount.get(k.vm, h) + 1);
 }
 
 /** ObDereferenceObject: the last reference (with no handle left) deletes the object,
  *  unless it is permanent (the namespace's directories, types, devices). */
 export function dereferenceObject(k: Kernel, body: number): void {
-  const h = OBJECT_HEADER.at(k.vm, headerOf(body));
-  const refs = h.get('PointerCount') - 1;
-  h.set('PointerCount', refs);
-  if (refs > 0 || h.get('HandleCount') > 0 || h.get('Flags') & OB_FLAG_PERMANENT_OBJECT) return;
+  const h = headerOf(body), vm = k.vm;
+  const refs = Header.PointerCount.get(vm, h) - 1;
+  Header.PointerCount.set(vm, h, refs);
+  if (refs > 0 || Header.HandleCount.get(vm, h) > 0 || Header.Flags.get(vm, h) & OB_FLAG_PERMANENT_OBJECT) return;
   deleteObject(k, body);
 }
 
