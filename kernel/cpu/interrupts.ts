@@ -103,7 +103,7 @@ function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, 
     if ((newSs & 3) !== newCpl || dpl(sd.attr) !== newCpl || !isData(sd.attr) || !(sd.attr & ATTR_WRITABLE))
       throw new CpuFault(TS, (newSs & 0xfffc) + ext);
     if (!(sd.attr & ATTR_PRESENT)) throw new CpuFault(SS_VEC, (newSs & 0xfffc) + ext);
-    const esp = pushFrame(c, sd.base, newEsp, frame, n, 4, false);
+    const esp = pushFrame(c, sd.base, newEsp, n, 4, false);
     markAccessed(c, sd);
     c.setSegmentCache(SS, newSs, sd.base, sd.limit, sd.attr | 1);
     c.regs[ESP] = esp;

@@ -17,19 +17,19 @@ export const frame = new Int32Array(MAX_FRAME);
 /** Where `peek` leaves the slots it read: slot 0 is at the lowest address (SS:ESP+skip). */
 export const popped = new Int32Array(MAX_FRAME);
 
-/** Writes `count` values of `values` (dwords or words) below `esp` on the stack segment
- *  whose base is `base`, as the given privilege; returns the new ESP. Does not touch
- *  registers. The caller has checked the segment limit. */
-export function pushFrame(c: Cpu, base: number, esp: number, values: Int32Array, count: number, size: 2 | 4, user: boolean): number {
+/** Writes the first `count` slots of `frame` (dwords or words) below `esp` on the stack
+ *  segment whose base is `base`, as the given privilege; returns the new ESP. Does not
+ *  touch registers. The caller has checked the segment limit. */
+export function pushFrame(c: Cpu, base: number, esp: number, count: number, size: 2 | 4, user: boolean): number {
   const newEsp = (esp - count * size) | 0;
   const lin = (base + newEsp) | 0;
   const mmu = c.mmu;
   mmu.probeWrite(lin, count * size, user);
-  // values[0] is pushed first, so it ends up highest.
+  // frame[0] is pushed first, so it ends up highest.
   for (let i = 0; i < count; i++) {
     const at = (lin + (count - 1 - i) * size) | 0;
-    if (user) { if (size === 4) mmu.wr32(at, values[i]); else mmu.wr16(at, values[i]); }
-    else mmu.wrSys(at, size, values[i]);
+    if (user) { if (size === 4) mmu.wr32(at, frame[i]); else mmu.wr16(at, frame[i]); }
+    else mmu.wrSys(at, size, frame[i]);
   }
   return newEsp;
 }
@@ -39,7 +39,7 @@ export function pushFrame(c: Cpu, base: number, esp: number, values: Int32Array,
 export function pushCurrent(c: Cpu, count: number, size: 2 | 4 = 4): void {
   const esp = c.regs[ESP];
   if (c.segCheck & (1 << SS)) checkSegment(c, SS, (esp - count * size) | 0, count * size, true);
-  c.regs[ESP] = pushFrame(c, c.segBase[SS], esp, frame, count, size, c.cpl === 3);
+  c.regs[ESP] = pushFrame(c, c.segBase[SS], esp, count, size, c.cpl === 3);
 }
 
 /** Reads `count` stack slots starting at SS:ESP+skip into `popped`, without popping (the

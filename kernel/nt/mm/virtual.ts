@@ -41,22 +41,32 @@ export class VirtualMemory implements GuestAccess {
   /** The physical address of `va`, or throws AccessViolation. `user`: check as a ring-3
    *  access (U/S on both levels); `write`: R/W on both levels. */
   translate(va: number, write = false, user = false): number {
-    const vpn = va >>> PAGE_SHIFT, slot = vpn & (TLB_SLOTS - 1);
-    let e: number;
-    if (this.cr3 === undefined) {
-      const generation = this.cpu.mmu.translationGeneration;
-      if (generation !== this.tlbGeneration) { this.tlbPage.fill(-1); this.tlbGeneration = generation; }
-      if (this.tlbPage[slot] === vpn) e = this.tlbEntry[slot];
-      else {
-        e = this.walk(va, write);
-        // Only frames in RAM are remembered: the fast paths below index RAM directly.
-        if (this.cpu.mem.has(e & ~PAGE_MASK, PAGE_SIZE)) { this.tlbPage[slot] = vpn; this.tlbEntry[slot] = e; }
-      }
-    } else {
+    let e = this.rememberedEntry(va);
+    if (e < 0) {
       e = this.walk(va, write);
+      this.remember(va, e);
     }
     if ((user && !(e & PTE_US)) || (write && !(e & PTE_RW))) throw new AccessViolation(va, write);
     return ((e & ~PAGE_MASK) | (va & PAGE_MASK)) >>> 0;
+  }
+
+  /** The remembered entry of `va`'s page (frame | U/S, R/W), or -1. Only the current
+   *  space's VirtualMemory remembers, and only until the CPU drops its translations. */
+  private rememberedEntry(va: number): number {
+    const vpn = va >>> PAGE_SHIFT, slot = vpn & (TLB_SLOTS - 1);
+    return this.cr3 === undefined && this.tlbPage[slot] === vpn && this.tlbGeneration === this.cpu.mmu.translationGeneration
+      ? this.tlbEntry[slot] : -1;
+  }
+
+  /** Remembers a walked entry (the current space only). Only frames in RAM are kept: the
+   *  fast paths below index RAM directly. */
+  private remember(va: number, e: number): void {
+    if (this.cr3 !== undefined || !this.cpu.mem.has(e & ~PAGE_MASK, PAGE_SIZE)) return;
+    const generation = this.cpu.mmu.translationGeneration;
+    if (generation !== this.tlbGeneration) { this.tlbPage.fill(-1); this.tlbGeneration = generation; }
+    const vpn = va >>> PAGE_SHIFT, slot = vpn & (TLB_SLOTS - 1);
+    this.tlbPage[slot] = vpn;
+    this.tlbEntry[slot] = e;
   }
 
   /** Walks the page tables for `va`: the frame with the U/S and R/W bits both levels
@@ -75,9 +85,8 @@ export class VirtualMemory implements GuestAccess {
    *  -1: the fast path of the accessors below, which then need no walk and no bounds
    *  check (a remembered frame is in RAM). Kernel-view accesses check nothing else. */
   private remembered(va: number): number {
-    const vpn = va >>> PAGE_SHIFT, slot = vpn & (TLB_SLOTS - 1);
-    return this.cr3 === undefined && this.tlbPage[slot] === vpn && this.tlbGeneration === this.cpu.mmu.translationGeneration
-      ? this.tlbEntry[slot] & ~PAGE_MASK : -1;
+    const e = this.rememberedEntry(va);
+    return e < 0 ? -1 : e & ~PAGE_MASK;
   }
 
   /** True when `va` is mapped (for any access). */
