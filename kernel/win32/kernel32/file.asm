@@ -201,10 +201,7 @@ CloseHandle:
     mov eax, 1
     ret 4
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    ret 4
+    FAIL_WITH_NTSTATUS_NOFRAME 4
 
 ; BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
 ;     HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle, DWORD dwDesiredAccess,
@@ -230,10 +227,7 @@ DuplicateHandle:
     mov eax, 1
     ret 28
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    ret 28
+    FAIL_WITH_NTSTATUS_NOFRAME 28
 
 ; BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
 DeleteFileA:

@@ -22,10 +22,7 @@ VirtualAlloc:
     mov eax, [esp+4]                        ; the base the kernel chose
     ret 16
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    ret 16
+    FAIL_WITH_NTSTATUS_NOFRAME 16
 
 ; BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
 ; MEM_RELEASE frees a whole region: Win32 wants dwSize 0 for it (NT would take a size).
@@ -52,10 +49,7 @@ VirtualFree:
     xor eax, eax
     ret 12
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    ret 12
+    FAIL_WITH_NTSTATUS_NOFRAME 12
 
 ; BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
 ;     PDWORD lpflOldProtect)
@@ -73,10 +67,7 @@ VirtualProtect:
     mov eax, 1
     ret 16
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    ret 16
+    FAIL_WITH_NTSTATUS_NOFRAME 16
 
 ; SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
 ;     SIZE_T dwLength): the bytes written (0 on failure).

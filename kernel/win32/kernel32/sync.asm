@@ -173,10 +173,7 @@ BaseBoolFromStatus:
     mov eax, 1
     ret 4
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    ret 4
+    FAIL_WITH_NTSTATUS_NOFRAME 4
 
 ; DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
 WaitForSingleObject:

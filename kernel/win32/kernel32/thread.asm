@@ -150,10 +150,7 @@ QueueUserAPC:
     mov eax, 1
     ret 12
 .failed:
-    push eax
-    call BaseSetLastNTError
-    xor eax, eax
-    ret 12
+    FAIL_WITH_NTSTATUS_NOFRAME 12
 
 ; VOID NTAPI BaseDispatchAPC(PAPCFUNC pfnAPC, ULONG_PTR dwData, PVOID Unused)
 BaseDispatchAPC:
