@@ -57,8 +57,12 @@ export class Gen {
   /** The instruction touches memory or calls a helper that may raise an exception: the
    *  block stores its EIP first so a fault reports the right instruction. */
   mayFault = false;
-  /** The instruction changed EIP itself (a branch): the block ends after it. */
+  /** The instruction changed EIP itself (a branch): the block ends after it, unless it
+   *  is `conditional`. */
   branches = false;
+  /** A conditional branch to a fixed target: when not taken it goes on to the next
+   *  instruction, so the block can go on past it, leaving early when it is taken. */
+  conditional = false;
   /** The instruction changes state the compiler assumed (mode, segments, IF, paging, TF):
    *  the block ends after it so the run loop looks again. */
   endsBlock = false;

@@ -164,6 +164,12 @@ export class CodeCache {
       lastGen = g;
       physEnd = phys + (pc + insn.len - eip);
       pc = (pc + insn.len) | 0;
+      // A conditional branch not taken goes on in this block (fewer blocks to chain on
+      // paths like KiServiceExit's checks); taken, it leaves here. Not one back to the
+      // block's start: that ends a loop block (below).
+      const goesOn = g.branches && g.conditional && !g.endsBlock && insn.target !== eip &&
+        n + 1 < max && (pc & PAGE_MASK) !== 0;
+      if (goesOn) { body.push(`if(c.eip!==${pc}){c.icount+=${n + 1};return;}`); continue; }
       if (g.branches || g.endsBlock) break;
       if ((pc & PAGE_MASK) === 0) break;
     }

@@ -43,6 +43,7 @@ function farIndirect(g: Gen, which: 'farJump' | 'farCall'): void {
 function jcc(g: Gen): void {
   g.keepsFlags();
   g.jump(`${condition(g.insn.cc, g.flagsIn)}?${g.insn.target}:${g.next}`);
+  g.conditional = true;
 }
 
 function call(g: Gen): void {
