@@ -22,7 +22,7 @@ export class NonPagedPool {
   allocate(size: number, mem?: GuestAccess): number {
     const rounded = round(size);
     const reuse = this.free.get(rounded)?.pop();
-    // A reused block is zeroed in one write (a word at a time costs a translation each).
+    // A reused block is zeroed in one fill (a word at a time costs a translation each).
     if (reuse !== undefined && mem) { zero(mem, reuse, rounded); return reuse; }
     if (reuse !== undefined) this.free.get(rounded)!.push(reuse);
     if (rounded > PAGE_SIZE) return kseg0(this.pages.allocContiguous(Math.ceil(rounded / PAGE_SIZE)));
@@ -41,11 +41,8 @@ export class NonPagedPool {
   }
 }
 
-/** Zeroes for small blocks, shared (never written). */
-const ZEROES = new Uint8Array(4096);
-
-function zero(mem: GuestAccess & { writeBytes?(va: number, bytes: Uint8Array): void }, at: number, size: number): void {
-  if (mem.writeBytes) mem.writeBytes(at, size <= ZEROES.length ? ZEROES.subarray(0, size) : new Uint8Array(size));
+function zero(mem: GuestAccess & { fill?(va: number, length: number, value: number): void }, at: number, size: number): void {
+  if (mem.fill) mem.fill(at, size, 0);
   else for (let i = 0; i < size; i += 4) mem.write32(at + i, 0);
 }
 

@@ -13,11 +13,14 @@ const MAX_PIECES = 256;
 /** Piece keys are node * NODE_STRIDE + piece index: numbers, not a string per lookup. */
 const NODE_STRIDE = 2 ** 32;
 
-interface Cache { sizes: Map<number, number>; pieces: Map<number, Buffer> }
+/** `pieces` in least-recently-used order; `lastKey`/`last`: the piece used most recently
+ *  (already the newest in `pieces`), so the run of small reads within one piece skips
+ *  reordering the map on every call. */
+interface Cache { sizes: Map<number, number>; pieces: Map<number, Buffer>; lastKey: number; last: Buffer | null }
 const caches = new WeakMap<Kernel, Cache>();
 function cacheOf(k: Kernel): Cache {
   let c = caches.get(k);
-  if (!c) caches.set(k, c = { sizes: new Map(), pieces: new Map() });
+  if (!c) caches.set(k, c = { sizes: new Map(), pieces: new Map(), lastKey: -1, last: null });
   return c;
 }
 
@@ -53,18 +56,23 @@ export function cachedRead(k: Kernel, node: number, offset: number, length: numb
 
 function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Buffer> {
   const key = node * NODE_STRIDE + index;
-  const hit = c.pieces.get(key);
-  if (hit) { c.pieces.delete(key); c.pieces.set(key, hit); return { ok: true, value: hit }; }
-  const r = diskOf(k).disk.read(node, index * PIECE, PIECE);
-  if (!r.ok) return r;
-  c.pieces.set(key, r.value);
-  if (c.pieces.size > MAX_PIECES) c.pieces.delete(c.pieces.keys().next().value!);
-  return r;
+  if (key === c.lastKey && c.last) return { ok: true, value: c.last };
+  let piece = c.pieces.get(key);
+  if (piece) { c.pieces.delete(key); c.pieces.set(key, piece); }
+  else {
+    const r = diskOf(k).disk.read(node, index * PIECE, PIECE);
+    if (!r.ok) return r;
+    c.pieces.set(key, piece = r.value);
+    if (c.pieces.size > MAX_PIECES) c.pieces.delete(c.pieces.keys().next().value!);
+  }
+  c.lastKey = key; c.last = piece;
+  return { ok: true, value: piece };
 }
 
 /** The file changed: forget what is cached of it. */
 export function invalidateFile(k: Kernel, node: number): void {
   const c = cacheOf(k);
   if (!c.sizes.delete(node)) return;
+  c.lastKey = -1; c.last = null;
   for (const key of [...c.pieces.keys()]) if (Math.floor(key / NODE_STRIDE) === node) c.pieces.delete(key);
 }

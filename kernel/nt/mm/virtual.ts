@@ -188,6 +188,14 @@ export class VirtualMemory implements GuestAccess {
     }
   }
 
+  /** Sets `length` bytes at `va` to `value`, through the kernel's view like writeBytes
+   *  (every page is translated before any byte is written). */
+  fill(va: number, length: number, value: number): void {
+    if ((va & PAGE_MASK) + length > PAGE_SIZE) { this.writeBytes(va, new Uint8Array(length).fill(value)); return; }
+    const pa = this.translate(va);
+    this.writeWithin(pa, length).u8.fill(value, pa, pa + length);
+  }
+
   /** A NUL-terminated byte string (at most `max` bytes). */
   readCString(va: number, max = 256): string {
     let s = '';
