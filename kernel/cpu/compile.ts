@@ -2,7 +2,9 @@
 // functions, keyed by the physical address of their first byte.
 //
 // A block runs from an entry EIP to the first instruction that branches or changes state
-// the block's code assumed, to a page boundary, or to a breakpoint. When the block's last
+// the block's code assumed, to a page boundary, or to a breakpoint; a conditional branch
+// that is not taken does not end it (the block leaves there when it is taken: a side
+// exit), unless it jumps back to the block's own start. When the block's last
 // instruction can jump back to the block's own start (a tight loop), the body is wrapped in
 // a JS loop that keeps going while it does and the instruction budget (c.limit) allows.
 // An instruction that reads the clock (rdtsc, in, out) always starts a block, so the
