@@ -226,6 +226,32 @@ export const IRP = defineStruct('IRP', 0x70, {
   OriginalFileObject: [0x64, 'ptr'],
 });
 
+/**
+ * A file system's "fast I/O" entry points, DRIVER_OBJECT.FastIoDispatch: the calls the I/O
+ * manager makes instead of building an IRP when the data is in the cache. NT Lab fills
+ * the size and FastIoRead; the other slots (0x0C..0x6C: FastIoWrite, the queries, the
+ * locks, the MDL calls) stay zero, which means "not supported: build the IRP".
+ */
+export const FAST_IO_DISPATCH = defineStruct('FAST_IO_DISPATCH', 0x70, {
+  SizeOfFastIoDispatch: [0x00, 'u32'],
+  FastIoCheckIfPossible: [0x04, 'ptr'],
+  FastIoRead: [0x08, 'ptr'],
+  FastIoWrite: [0x0C, 'ptr'],
+});
+
+/**
+ * The cache manager's per-open state, FILE_OBJECT.PrivateCacheMap (Windows XP's layout):
+ * set by the file system's first cached read on that file object, and what NtReadFile
+ * looks at to decide that fast I/O is worth trying. NT Lab does no read-ahead, so the
+ * read-ahead history (FileOffset1.. at 0x10, PrivateLinks at 0x4C) stays zero.
+ */
+export const PRIVATE_CACHE_MAP = defineStruct('PRIVATE_CACHE_MAP', 0x58, {
+  NodeTypeCode: [0x00, 'i16'],
+  Flags: [0x04, 'u32'],
+  ReadAheadMask: [0x08, 'u32'],
+  FileObject: [0x0C, 'ptr'],
+});
+
 /** Parameters (16 bytes at +4) are read by the names of the request they belong to. */
 export const IO_STACK_LOCATION = defineStruct('IO_STACK_LOCATION', 0x24, {
   MajorFunction: [0x00, 'u8'],
@@ -247,5 +273,5 @@ export const IO_STACK_LOCATION = defineStruct('IO_STACK_LOCATION', 0x24, {
 export const OB_IO_STRUCTS = [
   OBJECT_HEADER, OBJECT_HEADER_NAME_INFO, GENERIC_MAPPING, OBJECT_TYPE_INITIALIZER, OBJECT_TYPE,
   OBJECT_DIRECTORY_ENTRY, OBJECT_DIRECTORY, OBJECT_SYMBOLIC_LINK, HANDLE_TABLE_ENTRY, HANDLE_TABLE, KEVENT,
-  FILE_OBJECT, DEVICE_OBJECT, DRIVER_OBJECT, IRP, IO_STACK_LOCATION,
+  FILE_OBJECT, DEVICE_OBJECT, DRIVER_OBJECT, IRP, IO_STACK_LOCATION, FAST_IO_DISPATCH, PRIVATE_CACHE_MAP,
 ];

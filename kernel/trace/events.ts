@@ -31,6 +31,8 @@ export type TraceEvent = Stamp & (
   /** IoCallDriver sent an IRP to a device; IoCompleteRequest completed it. */
   | { kind: 'irp-dispatch'; irp: number; major: number; device: number; driver: string }
   | { kind: 'irp-complete'; irp: number; major: number; status: number; information: number }
+  /** NtReadFile served a read from the file system's cache through its FastIoRead: no IRP. */
+  | { kind: 'fast-io'; major: number; file: number; device: number; status: number; information: number }
 );
 
 export type TraceKind = TraceEvent['kind'];

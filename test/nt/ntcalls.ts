@@ -28,17 +28,18 @@ export function program(services: string[], data: string, code: string, results 
 }
 
 /** The program's result slots after the run. */
-export function results({ m }: Ran, n = 32): number[] {
-  const p = m.program!.process;
-  const exe = p.modules.find(x => x.name === 'test.exe')!;
-  const data = exe.base + exe.image.sections.find(s => s.name === '.data')!.rva;
-  return Array.from({ length: n }, (_, i) => p.vm.read32(data + 4 * i) >>> 0);
+export function results(ran: Ran, n = 32): number[] {
+  const data = dataAddress(ran), vm = ran.m.program!.process.vm;
+  return Array.from({ length: n }, (_, i) => vm.read32(data + 4 * i) >>> 0);
 }
 
 /** Reads bytes of the program's .data at a label's offset (labels after `r`). */
-export function dataBytes({ m }: Ran, offset: number, length: number): Uint8Array {
-  const p = m.program!.process;
-  const exe = p.modules.find(x => x.name === 'test.exe')!;
-  const data = exe.base + exe.image.sections.find(s => s.name === '.data')!.rva;
-  return p.vm.readBytes(data + offset, length);
+export function dataBytes(ran: Ran, offset: number, length: number): Uint8Array {
+  return ran.m.program!.process.vm.readBytes(dataAddress(ran) + offset, length);
+}
+
+/** Where the program's .data section (its result slots `r` first) is mapped. */
+export function dataAddress({ m }: Ran): number {
+  const exe = m.program!.process.modules.find(x => x.name === 'test.exe')!;
+  return exe.base + exe.image.sections.find(s => s.name === '.data')!.rva;
 }

@@ -37,7 +37,7 @@ export const IRP_DEFER_IO_COMPLETION = 0x800;
 
 /** The IO_STATUS_BLOCK NT_ERROR statuses do not get for a request that did not pend
  *  (NT leaves it alone then); behaviour 1 wants it for EOF, so every status writes it. */
-function writeUserIosb(k: Kernel, iosb: number, status: number, information: number): void {
+export function writeUserIosb(k: Kernel, iosb: number, status: number, information: number): void {
   if (!iosb) return;
   try {
     Iosb.Status.set(k.vm, iosb, status);

@@ -8,12 +8,13 @@ import { FILE_OBJECT, IRP, IO_STACK_LOCATION } from '../oblayouts.ts';
 import {
   createDriver, createDevice, completeWith, currentStackLocation, FILE_DEVICE_DISK_FILE_SYSTEM, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE,
   IRP_MJ_CLEANUP, IRP_MJ_QUERY_INFORMATION, IRP_MJ_SET_INFORMATION, IRP_MJ_QUERY_VOLUME_INFORMATION, IRP_MJ_DIRECTORY_CONTROL,
-  IRP_MJ_FLUSH_BUFFERS,
+  IRP_MJ_FLUSH_BUFFERS, type FastIoResult,
 } from './iomgr.ts';
+import { AccessViolation } from '../mm/virtual.ts';
 import { queryInformation, setInformation } from './fsinfo.ts';
 import { queryVolumeInformation, flushBuffers } from './fsvolume.ts';
 import { directoryControl, releaseCcb } from './fsdir.ts';
-import { cachedRead, invalidateFile } from './fscache.ts';
+import { cachedRead, invalidateFile, initializeCacheMap, uninitializeCacheMap } from './fscache.ts';
 import { checkAndSetShareAccess, removeShareAccess } from './share.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
 import { fields } from '../struct.ts';
@@ -118,7 +119,25 @@ function read(k: Kernel, _device: number, irp: number): number {
   if (length && r.value.length === 0) return completeWith(k, irp, STATUS_END_OF_FILE, 0);
   if (r.value.length) k.vm.writeBytes(IrpSystemBuffer.get(k.vm, irp), r.value);
   advance(k, file, offset + r.value.length);
+  initializeCacheMap(k, file);
   return completeWith(k, irp, STATUS_SUCCESS, r.value.length);
+}
+
+/**
+ * FastIoRead (NT's FsRtlCopyRead over CcCopyRead): a read on a cached file object copied
+ * from the cache straight into the caller's buffer, no IRP. Null ("FALSE") sends the
+ * read down the IRP path, which reports whatever went wrong: a disk error, or a buffer
+ * that faults (NtReadFile has probed a user buffer; a kernel caller's may still fault).
+ */
+function fastRead(k: Kernel, file: number, offset: number, length: number, buffer: number): FastIoResult | null {
+  if (length === 0) return { status: STATUS_SUCCESS, information: 0 };
+  const r = cachedRead(k, File.FsContext.get(k.vm, file), offset, length);
+  if (!r.ok) return null;
+  if (r.value.length === 0) return { status: STATUS_END_OF_FILE, information: 0 };
+  try { k.vm.writeBytes(buffer, r.value); }
+  catch (e) { if (e instanceof AccessViolation) return null; throw e; }
+  advance(k, file, offset + r.value.length);
+  return { status: STATUS_SUCCESS, information: r.value.length };
 }
 
 function write(k: Kernel, _device: number, irp: number): number {
@@ -138,6 +157,7 @@ function cleanup(k: Kernel, _device: number, irp: number): number {
   const file = currentStackLocation(k, irp).get('FileObject');
   const f = FILE_OBJECT.at(k.vm, file);
   releaseCcb(k, file);
+  uninitializeCacheMap(k, file);
   removeShareAccess(k, f.get('FsContext'), file);
   if (f.get('Flags') & FO_DELETE_ON_CLOSE || f.get('DeletePending')) {
     invalidateFile(k, f.get('FsContext'));
@@ -158,6 +178,7 @@ export function createFileSystem(k: Kernel, disk: VirtualDisk): number {
       [IRP_MJ_QUERY_VOLUME_INFORMATION]: queryVolumeInformation, [IRP_MJ_FLUSH_BUFFERS]: flushBuffers,
       [IRP_MJ_DIRECTORY_CONTROL]: directoryControl,
     },
+    fastIo: { read: fastRead },
   });
   return createDevice(k, driver, 'HarddiskVolume1', FILE_DEVICE_DISK_FILE_SYSTEM);
 }

@@ -3,7 +3,12 @@
 // piece instead of one per call. A cache, rebuilt on demand: any change to a file (write,
 // new end of file, delete) drops what is kept of it. At most MAX_PIECES are kept (least
 // recently used go first).
+//
+// A file object that has read through the cache gets a PRIVATE_CACHE_MAP (CcInitializeCacheMap),
+// which tells NtReadFile that fast I/O may serve its next synchronous read without an IRP.
 import type { Kernel } from '../kernel.ts';
+import { FILE_OBJECT, PRIVATE_CACHE_MAP } from '../oblayouts.ts';
+import { fields } from '../struct.ts';
 import type { Result } from '../../store/errors.ts';
 import { CHUNK_SIZE } from '../../store/schema.ts';
 import { diskOf } from './fs.ts';
@@ -67,6 +72,27 @@ function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Buffe
   }
   c.lastKey = key; c.last = piece;
   return { ok: true, value: piece };
+}
+
+const FilePrivateCacheMap = fields(FILE_OBJECT, ['PrivateCacheMap']).PrivateCacheMap;
+/** PRIVATE_CACHE_MAP.NodeTypeCode (NT's CACHE_NTC_PRIVATE_CACHE_MAP). */
+const CACHE_NTC_PRIVATE_CACHE_MAP = 0x2FE;
+
+/** CcInitializeCacheMap: the file system caches `file` from now on (once per file object). */
+export function initializeCacheMap(k: Kernel, file: number): void {
+  if (FilePrivateCacheMap.get(k.vm, file)) return;
+  const map = k.pool.allocate(PRIVATE_CACHE_MAP.size, k.vm), m = PRIVATE_CACHE_MAP.at(k.vm, map);
+  m.set('NodeTypeCode', CACHE_NTC_PRIVATE_CACHE_MAP);
+  m.set('FileObject', file);
+  FilePrivateCacheMap.set(k.vm, file, map);
+}
+
+/** CcUninitializeCacheMap: the file object's last handle is closing. */
+export function uninitializeCacheMap(k: Kernel, file: number): void {
+  const map = FilePrivateCacheMap.get(k.vm, file);
+  if (!map) return;
+  FilePrivateCacheMap.set(k.vm, file, 0);
+  k.pool.release(map, PRIVATE_CACHE_MAP.size);
 }
 
 /** The file changed: forget what is cached of it. */

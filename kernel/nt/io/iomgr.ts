@@ -4,7 +4,7 @@
 // dispatch routine" and the routines themselves are registered here by driver object
 // (code, not state: every request, file and device is in guest memory).
 import type { Kernel } from '../kernel.ts';
-import { DEVICE_OBJECT, DRIVER_OBJECT, IRP, IO_STACK_LOCATION, IRP_MJ_MAXIMUM_FUNCTION } from '../oblayouts.ts';
+import { DEVICE_OBJECT, DRIVER_OBJECT, IRP, IO_STACK_LOCATION, IRP_MJ_MAXIMUM_FUNCTION, FAST_IO_DISPATCH } from '../oblayouts.ts';
 import { createNamedObject } from '../ob/namespace.ts';
 import { findObject } from '../ob/namespace.ts';
 import { writeUnicodeString } from '../ob/object.ts';
@@ -15,6 +15,8 @@ import { fields } from '../struct.ts';
 const Irp = fields(IRP, ['Type', 'Size', 'StackCount', 'CurrentLocation', 'CurrentStackLocation', 'IoStatus.Status', 'IoStatus.Information']);
 const Stack = fields(IO_STACK_LOCATION, ['DeviceObject', 'MajorFunction']);
 const DeviceDriverObject = fields(DEVICE_OBJECT, ['DriverObject']).DriverObject;
+const DriverFastIoDispatch = fields(DRIVER_OBJECT, ['FastIoDispatch']).FastIoDispatch;
+const FastIoReadSlot = fields(FAST_IO_DISPATCH, ['FastIoRead']).FastIoRead;
 const IRP_THREAD_LIST_ENTRY = IRP.off.ThreadListEntry;
 
 export const IRP_MJ_CREATE = 0x00;
@@ -40,7 +42,18 @@ export interface HostDriver {
   /** IoCancelIrp for the driver's waiting requests of `thread` on `file` (NtCancelIoFile):
    *  the CancelRoutine NT would find in each IRP, here one per driver. */
   cancel?: (k: Kernel, device: number, file: number, thread: number) => void;
+  /** The driver's FAST_IO_DISPATCH routines, for a file system with a cache. */
+  fastIo?: { read?: FastIoRead };
 }
+
+/** What a fast I/O routine reports when it did the transfer (its IO_STATUS_BLOCK). */
+export interface FastIoResult { status: number; information: number }
+/**
+ * FastIoRead(FileObject, FileOffset, Length, Wait = TRUE, LockKey, Buffer, IoStatus,
+ * DeviceObject): copy the bytes from the cache straight into the caller's buffer, or
+ * return null (FALSE) when it cannot, and the I/O manager builds the IRP after all.
+ */
+export type FastIoRead = (k: Kernel, file: number, offset: number, length: number, buffer: number) => FastIoResult | null;
 
 const drivers = new WeakMap<Kernel, Map<number, HostDriver>>();
 
@@ -54,6 +67,7 @@ export function createDriver(k: Kernel, driver: HostDriver): number {
   writeUnicodeString(k, d.addressOf('DriverName'), `\\Driver\\${driver.name}`);
   const invalid = k.sym('IopInvalidDeviceRequest'), host = k.sym('IopHostDispatch');
   for (let mj = 0; mj <= IRP_MJ_MAXIMUM_FUNCTION; mj++) d.set(`MajorFunction[${mj}]`, driver.dispatch[mj] ? host : invalid);
+  if (driver.fastIo) d.set('FastIoDispatch', createFastIoDispatch(k, driver.fastIo));
   let m = drivers.get(k);
   if (!m) drivers.set(k, m = new Map());
   m.set(object, driver);
@@ -74,6 +88,22 @@ export function createDevice(k: Kernel, driver: number, name: string, deviceType
   d.set('NextDevice', dr.get('DeviceObject'));
   dr.set('DeviceObject', device);
   return device;
+}
+
+/** The driver's FAST_IO_DISPATCH in pool: like MajorFunction, each routine it has is the
+ *  address of a guest stub that stands for the host routine. */
+function createFastIoDispatch(k: Kernel, fastIo: NonNullable<HostDriver['fastIo']>): number {
+  const table = k.pool.allocate(FAST_IO_DISPATCH.size, k.vm), t = FAST_IO_DISPATCH.at(k.vm, table);
+  t.set('SizeOfFastIoDispatch', FAST_IO_DISPATCH.size);
+  if (fastIo.read) t.set('FastIoRead', k.sym('IopHostFastIoRead'));
+  return table;
+}
+
+/** The FastIoRead of `device`'s driver, if its FAST_IO_DISPATCH has one. */
+export function fastIoReadOf(k: Kernel, device: number): FastIoRead | undefined {
+  const driver = DeviceDriverObject.get(k.vm, device), table = DriverFastIoDispatch.get(k.vm, driver);
+  if (!table || !FastIoReadSlot.get(k.vm, table)) return undefined;
+  return drivers.get(k)?.get(driver)?.fastIo?.read;
 }
 
 export function driverOf(k: Kernel, device: number): HostDriver | undefined {

@@ -4,13 +4,20 @@
 ; kernel debugger would show in those slots, and each hands over to the host if reached.
 
 section .text
-global IopHostDispatch, IopInvalidDeviceRequest, IopCompleteRequest
+global IopHostDispatch, IopInvalidDeviceRequest, IopCompleteRequest, IopHostFastIoRead
 
 ; NTSTATUS DispatchRoutine(DEVICE_OBJECT*, IRP*): IoCallDriver runs host drivers directly.
 IopHostDispatch:
 IopInvalidDeviceRequest:
     mov eax, STATUS_INVALID_DEVICE_REQUEST
     ret 8
+
+; BOOLEAN FastIoRead(FILE_OBJECT*, LARGE_INTEGER*, ULONG, BOOLEAN, ULONG, PVOID,
+;                    IO_STATUS_BLOCK*, DEVICE_OBJECT*): NtReadFile calls the host routine;
+; reached from the guest it answers FALSE, "build the IRP".
+IopHostFastIoRead:
+    xor eax, eax
+    ret 32
 
 ; VOID IopCompleteRequest(KAPC*, ...): delivered by the host's KiDeliverApc (io/kapc.ts).
 IopCompleteRequest:
