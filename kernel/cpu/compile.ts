@@ -10,6 +10,12 @@
 // An instruction that reads the clock (rdtsc, in, out) always starts a block, so the
 // instruction count it sees is exact on the fast path too.
 //
+// A block's function is a pure function of its source text (all state comes in through
+// its parameters), so machines in one process share them: a block compiled once is the
+// same JS function in every later machine that runs the same code at the same address,
+// with whatever V8 has learned and optimized about it. Booting another machine, or
+// restoring a snapshot, does not start the JIT from cold.
+//
 // Writes to a physical page that holds code reach `invalidate` (the MMU keeps no write
 // translation for such pages), which drops the blocks overlapping the written bytes, so
 // self-modifying code works.
@@ -41,6 +47,24 @@ export interface Block {
   exitB: Block | null;
   linkEpoch: number;
   linkCpl: number;
+}
+
+/** Block functions by source text, shared by every CodeCache in the process (see the
+ *  header). Bounded: when full it starts over, which costs only recompiles. */
+const functions = new Map<string, BlockFn>();
+const MAX_SHARED_FUNCTIONS = 8192;
+
+function functionFor(source: string, eip: number): BlockFn {
+  let fn = functions.get(source);
+  if (fn !== undefined) return fn;
+  try {
+    fn = new Function('c', 'r', 'm', 'f', 'h', source) as BlockFn;
+  } catch (e) {
+    throw new Error(`code generator produced invalid JS for block at ${hex(eip)}: ${(e as Error).message}\n${source}`);
+  }
+  if (functions.size >= MAX_SHARED_FUNCTIONS) functions.clear();
+  functions.set(source, fn);
+  return fn;
 }
 
 /** The most instructions in a block: the run loop keeps this much room before a deadline. */
@@ -182,13 +206,7 @@ export class CodeCache {
     const source = loops
       ? `${BLOCK_PROLOGUE}\nfor(;;){\n${body.join('\n')}\nc.icount+=${n};\nif(c.eip!==${eip}||c.icount+${n}>c.limit)return;\n}`
       : `${BLOCK_PROLOGUE}\n${body.join('\n')}\nc.icount+=${n};`;
-    let fn: BlockFn;
-    try {
-      fn = new Function('c', 'r', 'm', 'f', 'h', source) as BlockFn;
-    } catch (e) {
-      throw new Error(`code generator produced invalid JS for block at ${hex(eip)}: ${(e as Error).message}\n${source}`);
-    }
-    return { eip, phys, physEnd, insns, fn, source, cacheable, exitA: null, exitB: null, linkEpoch: -1, linkCpl: -1 };
+    return { eip, phys, physEnd, insns, fn: functionFor(source, eip), source, cacheable, exitA: null, exitB: null, linkEpoch: -1, linkCpl: -1 };
   }
 
   /** Reads and decodes one instruction at linear `pc`, fetching the bytes through the MMU

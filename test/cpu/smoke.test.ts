@@ -79,3 +79,17 @@ test('a fault after a conditional branch not taken, in the same block: same EIP,
   // The frame the CPU pushed: the faulting instruction's EIP, the same both ways.
   assert.equal(fast.mem.read32(fast.stackTop() + 4), stepped.mem.read32(stepped.stackTop() + 4));
 });
+
+// Block functions are shared by source text (compile.ts): a second CPU running the same
+// code at the same address gets the very function the first one compiled, and different
+// code gets its own.
+test('machines share the compiled function of the same block; other code compiles its own', () => {
+  const program = nasm('mov eax, 1\n add eax, 2\n hlt', CODE), other = nasm('mov eax, 7\n add eax, 2\n hlt', CODE);
+  const [a, b, c] = [makeCpu(), makeCpu(), makeCpu()];
+  for (const [cpu, bytes] of [[a, program], [b, program], [c, other]] as const) { runCode(cpu, bytes); }
+  const block = (cpu: Cpu) => cpu.code.get(CODE, CODE, false);
+  assert.equal(block(a).fn, block(b).fn);
+  assert.notEqual(block(a), block(b), 'each CPU has its own Block record (links, epoch)');
+  assert.notEqual(block(a).fn, block(c).fn);
+  assert.deepEqual([a.regs[0], b.regs[0], c.regs[0]], [3, 3, 9]);
+});
