@@ -21,7 +21,7 @@ const NODE_STRIDE = 2 ** 32;
 /** `pieces` in least-recently-used order; `lastKey`/`last`: the piece used most recently
  *  (already the newest in `pieces`), so the run of small reads within one piece skips
  *  reordering the map on every call. */
-interface Cache { sizes: Map<number, number>; pieces: Map<number, Buffer>; lastKey: number; last: Buffer | null }
+interface Cache { sizes: Map<number, number>; pieces: Map<number, Uint8Array>; lastKey: number; last: Uint8Array | null }
 const caches = new WeakMap<Kernel, Cache>();
 function cacheOf(k: Kernel): Cache {
   let c = caches.get(k);
@@ -29,12 +29,13 @@ function cacheOf(k: Kernel): Cache {
   return c;
 }
 
-/** Like VirtualDisk.read, through the cache. */
-export function cachedRead(k: Kernel, node: number, offset: number, length: number): Result<Buffer> {
-  const c = cacheOf(k), disk = diskOf(k).disk;
+/** Like VirtualDisk.read, through the cache. The bytes may be a view of a cached piece:
+ *  the caller copies them before the cache can change. */
+export function cachedRead(k: Kernel, node: number, offset: number, length: number): Result<Uint8Array> {
+  const c = cacheOf(k);
   let size = c.sizes.get(node);
   if (size === undefined) {
-    const st = disk.stat(node);
+    const disk = diskOf(k).disk, st = disk.stat(node);
     if (!st.ok || st.value.isDirectory) return disk.read(node, offset, length);   // its error
     c.sizes.set(node, size = st.value.endOfFile);
   }
@@ -47,19 +48,20 @@ export function cachedRead(k: Kernel, node: number, offset: number, length: numb
     if (!piece.ok) return piece;
     if (piece.value.length >= start + available) return { ok: true, value: piece.value.subarray(start, start + available) };
   }
-  const out = Buffer.alloc(available);
+  const out = new Uint8Array(available);
   for (let done = 0; done < available; ) {
     const at = offset + done, index = Math.floor(at / PIECE);
     const piece = pieceOf(k, c, node, index);
     if (!piece.ok) return piece;
-    const n = piece.value.copy(out, done, at - index * PIECE, Math.min(piece.value.length, at - index * PIECE + available - done));
-    if (n === 0) break;
-    done += n;
+    const from = at - index * PIECE, bytes = piece.value.subarray(from, Math.min(piece.value.length, from + available - done));
+    if (bytes.length === 0) break;
+    out.set(bytes, done);
+    done += bytes.length;
   }
   return { ok: true, value: out };
 }
 
-function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Buffer> {
+function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Uint8Array> {
   const key = node * NODE_STRIDE + index;
   if (key === c.lastKey && c.last) return { ok: true, value: c.last };
   let piece = c.pieces.get(key);
@@ -67,7 +69,8 @@ function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Buffe
   else {
     const r = diskOf(k).disk.read(node, index * PIECE, PIECE);
     if (!r.ok) return r;
-    c.pieces.set(key, piece = r.value);
+    // Kept as a plain Uint8Array: a Buffer's subarray costs several times a typed array's.
+    c.pieces.set(key, piece = new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.length));
     if (c.pieces.size > MAX_PIECES) c.pieces.delete(c.pieces.keys().next().value!);
   }
   c.lastKey = key; c.last = piece;

@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel.ts';
 import { OBJECT_TYPE, OBJECT_TYPE_INITIALIZER, OBJECT_HEADER, FILE_OBJECT } from '../oblayouts.ts';
 import { createObject, makePermanent, writeUnicodeString, headerOf } from './object.ts';
 import * as A from './access.ts';
+import { fields } from '../struct.ts';
 
 /** DefaultObject of a type whose objects cannot be waited on. */
 export const OB_NO_DEFAULT_OBJECT = 0xFFFFFFFF;
@@ -73,14 +74,18 @@ export function createObjectTypes(k: Kernel): Map<TypeName, number> {
 
 /** RtlMapGenericMask, then the type's valid mask: the access a handle is granted.
  *  MAXIMUM_ALLOWED (there is no security yet) grants everything the type has. */
+/** The OBJECT_TYPE fields an access check reads (on every handle reference), resolved once. */
+const TypeInfo = fields(OBJECT_TYPE, ['TypeInfo.GenericMapping.GenericRead', 'TypeInfo.GenericMapping.GenericWrite',
+  'TypeInfo.GenericMapping.GenericExecute', 'TypeInfo.GenericMapping.GenericAll', 'TypeInfo.ValidAccessMask']);
+
 export function mapAccess(k: Kernel, type: number, desired: number): number {
-  const t = OBJECT_TYPE.at(k.vm, type);
+  const vm = k.vm;
   let mask = desired >>> 0;
-  if (mask & A.GENERIC_READ) mask |= t.get('TypeInfo.GenericMapping.GenericRead');
-  if (mask & A.GENERIC_WRITE) mask |= t.get('TypeInfo.GenericMapping.GenericWrite');
-  if (mask & A.GENERIC_EXECUTE) mask |= t.get('TypeInfo.GenericMapping.GenericExecute');
-  if (mask & (A.GENERIC_ALL | A.MAXIMUM_ALLOWED)) mask |= t.get('TypeInfo.GenericMapping.GenericAll');
-  return (mask & t.get('TypeInfo.ValidAccessMask') & ~(A.GENERIC_READ | A.GENERIC_WRITE | A.GENERIC_EXECUTE | A.GENERIC_ALL | A.MAXIMUM_ALLOWED)) >>> 0;
+  if (mask & A.GENERIC_READ) mask |= TypeInfo['TypeInfo.GenericMapping.GenericRead'].get(vm, type);
+  if (mask & A.GENERIC_WRITE) mask |= TypeInfo['TypeInfo.GenericMapping.GenericWrite'].get(vm, type);
+  if (mask & A.GENERIC_EXECUTE) mask |= TypeInfo['TypeInfo.GenericMapping.GenericExecute'].get(vm, type);
+  if (mask & (A.GENERIC_ALL | A.MAXIMUM_ALLOWED)) mask |= TypeInfo['TypeInfo.GenericMapping.GenericAll'].get(vm, type);
+  return (mask & TypeInfo['TypeInfo.ValidAccessMask'].get(vm, type) & ~(A.GENERIC_READ | A.GENERIC_WRITE | A.GENERIC_EXECUTE | A.GENERIC_ALL | A.MAXIMUM_ALLOWED)) >>> 0;
 }
 
 /** The dispatcher object to wait on for a body of this type, or 0 when it has none. */
