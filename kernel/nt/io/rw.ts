@@ -46,10 +46,11 @@ export const WRITE_TO_END_LOW = 0xFFFFFFFF;
 
 export interface Transfer { write: boolean }
 
+const READ: Transfer = { write: false }, WRITE: Transfer = { write: true };
 /** NtReadFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset, Key). */
-export const NtReadFile: ServiceBody = call => transfer(call, { write: false });
+export const NtReadFile: ServiceBody = call => transfer(call, READ);
 /** NtWriteFile(same arguments). */
-export const NtWriteFile: ServiceBody = call => transfer(call, { write: true });
+export const NtWriteFile: ServiceBody = call => transfer(call, WRITE);
 
 function transfer(call: ServiceCall, t: Transfer): number {
   const { kernel: k, previousMode, args: [handle] } = call;

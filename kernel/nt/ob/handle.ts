@@ -142,8 +142,8 @@ export function currentEprocess(k: Kernel): number {
 /** lookupHandle, and for the current process the pseudo-handles NtCurrentProcess (-1) and
  *  NtCurrentThread (-2), which name no table entry (NtDuplicateObject turns them into real
  *  handles). */
-export function lookupHandleOrPseudo(k: Kernel, eprocess: number, handle: number): HandleInfo | null {
-  if (eprocess === currentEprocess(k)) {
+export function lookupHandleOrPseudo(k: Kernel, eprocess: number, handle: number, current = currentEprocess(k)): HandleInfo | null {
+  if (eprocess === current) {
     if (handle >>> 0 === NtCurrentProcess) return { body: eprocess, access: PROCESS_ALL_ACCESS, attributes: 0 };
     if (handle >>> 0 === NtCurrentThread) return { body: k.currentThread(), access: THREAD_ALL_ACCESS, attributes: 0 };
   }
@@ -159,7 +159,8 @@ export type Referenced = { status: typeof STATUS_SUCCESS; body: number; access: 
 function fail(status: number): Referenced { return { status, body: 0, access: 0 }; }
 
 export function referenceObjectByHandle(k: Kernel, handle: number, desired: number, type: number, mode: number): Referenced {
-  const info = lookupHandleOrPseudo(k, currentEprocess(k), handle);
+  const current = currentEprocess(k);
+  const info = lookupHandleOrPseudo(k, current, handle, current);
   if (!info) return fail(STATUS_INVALID_HANDLE);
   const actual = objectType(k, info.body);
   if (type && actual !== type) return fail(STATUS_OBJECT_TYPE_MISMATCH);
