@@ -70,9 +70,9 @@ export class ServiceDispatcher {
     const k = this.k, cpu = k.cpu, mem = k.vm;
     const thread = k.currentThread();
     const previousMode = (mem.read8(thread + PREVIOUS_MODE) & 1) as 0 | 1;
-    const argBase = (cpu.regs[ESP] + 4) | 0;
-    const args: number[] = [];
-    for (let i = 0; i < service.argc; i++) args.push(mem.read32(argBase + 4 * i) >>> 0);
+    const argBase = (cpu.regs[ESP] + 4) | 0, argc = service.argc;
+    const args: number[] = new Array<number>(argc);
+    for (let i = 0; i < argc; i++) args[i] = mem.read32(argBase + 4 * i) >>> 0;
     const trapFrame = cpu.regs[EBP] >>> 0;
     if (k.trace) k.emit({ kind: 'syscall-enter', number: service.number, name: service.name, args, previousMode, path: this.entryPath(trapFrame, previousMode) });
     const body = this.bodies.get(service.number);
