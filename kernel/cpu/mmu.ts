@@ -149,6 +149,13 @@ export class Mmu {
   // NT touches the IDT, the GDT, the TSS and the ring-0 stack on every system call and
   // interrupt: these go through the supervisor TLB tables like any other access.
 
+  /** The physical address of a supervisor read at `lin` when the TLB holds its page, or
+   *  -1: for a caller reading the two dwords of a descriptor with one lookup. */
+  sysReadPhys(lin: LinearAddress): number {
+    const e = this.tables[SUP_READ][lin >>> PAGE_SHIFT];
+    return e === 0 ? -1 : (e & PAGE_FRAME) | (lin & PAGE_MASK);
+  }
+
   rdSys(lin: LinearAddress, len: 1 | 2 | 4): number {
     const e = this.tables[SUP_READ][lin >>> PAGE_SHIFT];
     if (e === 0 || (lin & PAGE_MASK) > 4096 - len) return this.rdSlow(lin, len, false);

@@ -40,7 +40,10 @@ export function readDescriptor(c: Cpu, sel: Selector, vector = GP): Descriptor {
   const off = sel & 0xfff8;
   if ((ldt && c.ldtr.sel === 0) || off + 7 > table.limit) throw new CpuFault(vector, sel & 0xfffc);
   const addr = (table.base + off) | 0;
-  const lo = c.mmu.rdSys(addr, 4), hi = c.mmu.rdSys((addr + 4) | 0, 4);
+  // An aligned descriptor lies in one page: one translation for both dwords.
+  const p = (addr & 7) === 0 ? c.mmu.sysReadPhys(addr) : -1;
+  const lo = p >= 0 ? c.mem.i32[p >>> 2] : c.mmu.rdSys(addr, 4);
+  const hi = p >= 0 ? c.mem.i32[(p >>> 2) + 1] : c.mmu.rdSys((addr + 4) | 0, 4);
   // The table in memory is the truth and is read every time; only the decoding of the
   // same eight bytes at the same place is remembered (NT loads a handful of selectors
   // over and over, on every system call and interrupt).
