@@ -137,6 +137,21 @@ export class Mmu {
     if (((lin & PAGE_MASK) + len - 1) > PAGE_MASK) this.translate((lin + len - 1) | 0, true, user);
   }
 
+  /** The physical address for a write at `lin` with the given privilege when the TLB
+   *  holds its page, or -1. The write tables never map a page that holds code, so a caller
+   *  may store there directly (host code writing a whole frame at once). */
+  writablePhys(lin: LinearAddress, user: boolean): number {
+    const e = this.tables[user ? USER_WRITE : SUP_WRITE][lin >>> PAGE_SHIFT];
+    return e === 0 ? -1 : (e & PAGE_FRAME) | (lin & PAGE_MASK);
+  }
+
+  /** The physical address for a read at `lin` with the current privilege when the TLB
+   *  holds its page, or -1. */
+  readablePhys(lin: LinearAddress): number {
+    const e = this.tr[lin >>> PAGE_SHIFT];
+    return e === 0 ? -1 : (e & PAGE_FRAME) | (lin & PAGE_MASK);
+  }
+
   /** The physical address of an instruction byte (execute = read on the i386). */
   fetchPhys(lin: LinearAddress): PhysicalAddress {
     const e = this.tr[lin >>> PAGE_SHIFT];

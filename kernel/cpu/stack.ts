@@ -6,7 +6,7 @@
 // into, fixed scratch arrays instead of allocating: frame building never nests (a fault
 // while delivering starts the next delivery from scratch).
 import type { Cpu } from './cpu.ts';
-import { SS, ESP } from './types.ts';
+import { SS, ESP, PAGE_MASK, PAGE_SIZE } from './types.ts';
 import { checkSegment } from './segments.ts';
 
 /** The most slots a frame has: pusha's eight registers (an interrupt frame has six at
@@ -25,7 +25,14 @@ export function pushFrame(c: Cpu, base: number, esp: number, count: number, size
   const lin = (base + newEsp) | 0;
   const mmu = c.mmu;
   mmu.probeWrite(lin, count * size, user);
-  // frame[0] is pushed first, so it ends up highest.
+  // frame[0] is pushed first, so it ends up highest. A dword frame within one page (the
+  // usual interrupt frame) is stored with one translation.
+  const p = size === 4 && (lin & 3) === 0 && (lin & PAGE_MASK) + count * 4 <= PAGE_SIZE ? mmu.writablePhys(lin, user) : -1;
+  if (p >= 0) {
+    const i32 = c.mem.i32, at = p >>> 2;
+    for (let i = 0; i < count; i++) i32[at + count - 1 - i] = frame[i];
+    return newEsp;
+  }
   for (let i = 0; i < count; i++) {
     const at = (lin + (count - 1 - i) * size) | 0;
     if (user) { if (size === 4) mmu.wr32(at, frame[i]); else mmu.wr16(at, frame[i]); }
@@ -48,6 +55,13 @@ export function peek(c: Cpu, count: number, size: 2 | 4 = 4, skip = 0): Int32Arr
   const off = (c.regs[ESP] + skip) | 0;
   if (c.segCheck & (1 << SS)) checkSegment(c, SS, off, count * size, false);
   const base = c.segBase[SS], mmu = c.mmu;
+  const first = (base + off) | 0;
+  const p = size === 4 && (first & 3) === 0 && (first & PAGE_MASK) + count * 4 <= PAGE_SIZE ? mmu.readablePhys(first) : -1;
+  if (p >= 0) {
+    const i32 = c.mem.i32, at = p >>> 2;
+    for (let i = 0; i < count; i++) popped[i] = i32[at + i];
+    return popped;
+  }
   for (let i = 0; i < count; i++) {
     const lin = (base + off + i * size) | 0;
     popped[i] = size === 4 ? mmu.rd32(lin) : mmu.rd16(lin);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cpu } from '../../kernel/cpu/cpu.ts';
 import { IF, TF, CR0_TS, CR0_EM, CR0_MP, CS, SS } from '../../kernel/cpu/types.ts';
-import { makeCpu, enterRing3, lastException, CODE, KSTACK_TOP, USTACK_TOP, IDT } from './fixture.ts';
+import { makeCpu, enterRing3, lastException, CODE, KSTACK_TOP, USTACK_TOP, IDT, TSS } from './fixture.ts';
 import { place, setGate, stack, peek32, INT_GATE, TRAP_GATE, HANDLERS } from './pmode.ts';
 import { nasm } from './nasm.ts';
 
@@ -125,6 +125,26 @@ test('at the same privilege there is no stack switch: EFLAGS, CS, EIP (and the e
   assert.equal(c.regs[4], 0x8800 - 12);
   const [eip, cs] = stack(c, 3);
   assert.deepEqual([eip, cs & 0xffff], [CODE + 5, 0x08]);
+});
+
+// stack.ts pushes and reads a dword frame that lies in one page with one translation, and
+// one that straddles two pages dword by dword: both must give the same frame and iret.
+test('an interrupt frame straddling a page boundary is pushed and popped like one inside a page', () => {
+  const run = (esp0: number) => {
+    const c = ring3('int 0x2e\n mov ecx, esp\n mov edx, cs\n jmp $', cc => {
+      cc.mem.write32(TSS + 4, esp0);
+      place(cc, HANDLERS, 'mov esi, [esp]\n mov edi, [esp+16]\n mov ebx, esp\n iretd');
+      setGate(cc, 0x2e, HANDLERS, { dpl: 3 });
+    }, IF | 0x2);
+    return { frameEip: c.regs[6], frameSs: c.regs[7] & 0xffff, frameAt: c.regs[3], back: [c.cpl, c.regs[1], c.regs[2]] };
+  };
+  const inside = run(KSTACK_TOP), straddling = run(KSTACK_TOP + 8);   // 0x8FF4..0x9007 crosses 0x9000
+  assert.equal(inside.frameAt, KSTACK_TOP - 20);
+  assert.equal(straddling.frameAt, KSTACK_TOP + 8 - 20);
+  for (const r of [inside, straddling]) {
+    assert.deepEqual([r.frameEip, r.frameSs], [CODE + 2, 0x23], 'EIP lowest, SS highest');
+    assert.deepEqual(r.back, [3, USTACK_TOP, 0x1b], 'iret back to ring 3 with its ESP');
+  }
 });
 
 test('iret returns to ring 3 (restoring SS:ESP) and to ring 0 (SDM IRET)', () => {
