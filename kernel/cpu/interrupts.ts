@@ -6,7 +6,7 @@ import {
   CpuFault, TripleFault, GP, NP, TS, SS_VEC, DF_VEC, DE, PF_VEC, BR, UD, NM, MF, AC_VEC, CS, SS, ESP,
   DS, ES, FS, GS, TF, IF, NT, RF, VM, hasErrorCode, EXCEPTION_NAMES, type Vector,
 } from './types.ts';
-import { readDescriptor, isCode, isData, dpl, loadCodeSegment, markAccessed, ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE } from './segments.ts';
+import { readDescriptor, readSystemEntry, isCode, isData, dpl, loadCodeSegment, markAccessed, ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE } from './segments.ts';
 import { frame, pushFrame, pushCurrent } from './stack.ts';
 
 /** How the CPU came to the vector: its rules differ (gate DPL, EXT bit, error code). */
@@ -69,7 +69,7 @@ function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, 
   const idtErr = v * 8 + 2 + ext;
   if (v * 8 + 7 > c.idtr.limit) throw new CpuFault(GP, idtErr);
   const at = (c.idtr.base + v * 8) | 0;
-  const lo = c.mmu.rdSys(at, 4), hi = c.mmu.rdSys((at + 4) | 0, 4);
+  const gate = readSystemEntry(c, at), lo = gate[0], hi = gate[1];
   const type = (hi >>> 8) & 0x1f;
   if (type !== GATE_INT32 && type !== GATE_TRAP32) throw new CpuFault(GP, idtErr);
   if (src === Source.Software && ((hi >>> 13) & 3) < c.cpl) throw new CpuFault(GP, idtErr);

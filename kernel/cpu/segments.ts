@@ -32,6 +32,19 @@ export const systemType = (attr: number): number => ((attr & ATTR_S) ? -1 : attr
 
 export function gpFault(sel: number): never { throw new CpuFault(GP, sel & 0xfffc); }
 
+/** Where readSystemEntry leaves the two dwords it read (low first): scratch, not kept. */
+const systemEntry = new Int32Array(2);
+
+/** The eight bytes of a descriptor-table entry (a GDT/LDT descriptor or an IDT gate) at
+ *  linear `addr`, read as supervisor. An aligned entry lies in one page: one translation
+ *  for both dwords. Returns the shared scratch pair; read it before the next call. */
+export function readSystemEntry(c: Cpu, addr: number): Int32Array {
+  const p = (addr & 7) === 0 ? c.mmu.sysReadPhys(addr) : -1;
+  if (p >= 0) { systemEntry[0] = c.mem.i32[p >>> 2]; systemEntry[1] = c.mem.i32[(p >>> 2) + 1]; }
+  else { systemEntry[0] = c.mmu.rdSys(addr, 4); systemEntry[1] = c.mmu.rdSys((addr + 4) | 0, 4); }
+  return systemEntry;
+}
+
 /** Reads the descriptor a selector names, or raises `vector`(selector) when it lies beyond
  *  its table's limit. The caller handles the null selector. */
 export function readDescriptor(c: Cpu, sel: Selector, vector = GP): Descriptor {
@@ -40,10 +53,7 @@ export function readDescriptor(c: Cpu, sel: Selector, vector = GP): Descriptor {
   const off = sel & 0xfff8;
   if ((ldt && c.ldtr.sel === 0) || off + 7 > table.limit) throw new CpuFault(vector, sel & 0xfffc);
   const addr = (table.base + off) | 0;
-  // An aligned descriptor lies in one page: one translation for both dwords.
-  const p = (addr & 7) === 0 ? c.mmu.sysReadPhys(addr) : -1;
-  const lo = p >= 0 ? c.mem.i32[p >>> 2] : c.mmu.rdSys(addr, 4);
-  const hi = p >= 0 ? c.mem.i32[(p >>> 2) + 1] : c.mmu.rdSys((addr + 4) | 0, 4);
+  const entry = readSystemEntry(c, addr), lo = entry[0], hi = entry[1];
   // The table in memory is the truth and is read every time; only the decoding of the
   // same eight bytes at the same place is remembered (NT loads a handful of selectors
   // over and over, on every system call and interrupt).
