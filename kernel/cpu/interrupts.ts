@@ -96,8 +96,7 @@ function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, 
     // Inter-privilege: the new stack comes from the TSS (SS0:ESP0 for ring 0).
     const tssOff = 4 + newCpl * 8;
     if (c.tr.limit < tssOff + 5) throw new CpuFault(TS, (c.tr.sel & 0xfffc) + ext);
-    const newEsp = c.mmu.rdSys((c.tr.base + tssOff) | 0, 4);
-    const newSs = c.mmu.rdSys((c.tr.base + tssOff + 4) | 0, 2);
+    const stack = readSystemEntry(c, (c.tr.base + tssOff) | 0, 2), newEsp = stack[0], newSs = stack[1];
     if ((newSs & 0xfffc) === 0) throw new CpuFault(TS, ext);
     const sd = readDescriptor(c, newSs, TS);
     if ((newSs & 3) !== newCpl || dpl(sd.attr) !== newCpl || !isData(sd.attr) || !(sd.attr & ATTR_WRITABLE))

@@ -35,13 +35,20 @@ export function gpFault(sel: number): never { throw new CpuFault(GP, sel & 0xfff
 /** Where readSystemEntry leaves the two dwords it read (low first): scratch, not kept. */
 const systemEntry = new Int32Array(2);
 
-/** The eight bytes of a descriptor-table entry (a GDT/LDT descriptor or an IDT gate) at
- *  linear `addr`, read as supervisor. An aligned entry lies in one page: one translation
- *  for both dwords. Returns the shared scratch pair; read it before the next call. */
-export function readSystemEntry(c: Cpu, addr: number): Int32Array {
-  const p = (addr & 7) === 0 ? c.mmu.sysReadPhys(addr) : -1;
-  if (p >= 0) { systemEntry[0] = c.mem.i32[p >>> 2]; systemEntry[1] = c.mem.i32[(p >>> 2) + 1]; }
-  else { systemEntry[0] = c.mmu.rdSys(addr, 4); systemEntry[1] = c.mmu.rdSys((addr + 4) | 0, 4); }
+/** A dword and the 4 (or 2: `highBytes`) bytes after it in a system structure (a GDT/LDT
+ *  descriptor, an IDT gate, a TSS's ESPn and SSn) at linear `addr`, read as supervisor:
+ *  with one translation when they are dword-aligned in one page, else access by access
+ *  (faulting exactly where the hardware's reads would). Returns the shared scratch pair;
+ *  read it before the next call. */
+export function readSystemEntry(c: Cpu, addr: number, highBytes: 2 | 4 = 4): Int32Array {
+  const p = (addr & 3) === 0 && (addr & T.PAGE_MASK) <= T.PAGE_SIZE - 8 ? c.mmu.sysReadPhys(addr) : -1;
+  if (p >= 0) {
+    systemEntry[0] = c.mem.i32[p >>> 2];
+    systemEntry[1] = highBytes === 4 ? c.mem.i32[(p >>> 2) + 1] : c.mem.i32[(p >>> 2) + 1] & 0xffff;
+  } else {
+    systemEntry[0] = c.mmu.rdSys(addr, 4);
+    systemEntry[1] = c.mmu.rdSys((addr + 4) | 0, highBytes);
+  }
   return systemEntry;
 }
 
