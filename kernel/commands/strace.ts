@@ -29,19 +29,22 @@ export function formatCall(name: string, number: number, args: readonly number[]
 }
 
 /** A trace sink that writes strace lines through `write`; the `[int2e]`/`[sysenter]` tag
- *  says how the call entered the kernel. */
+ *  says how the call entered the kernel, and `fast I/O` that a read was served from the
+ *  file system's cache without an IRP. */
 export function straceSink(write: (line: string) => void): TraceSink {
   let pending: Extract<TraceEvent, { kind: 'syscall-enter' }> | null = null;
   let exited = false;   // the call that ended the process already has its line
+  let fastIo = false;   // the pending call went through FastIoRead
   return {
     push(e: TraceEvent) {
       if (exited && e.kind === 'syscall-exit') { exited = false; return; }
       if (e.kind === 'syscall-enter') {
         if (pending) write(`${formatCall(pending.name, pending.number, pending.args)} = ?\n`);
         pending = e;
+        fastIo = false;
       } else if (e.kind === 'syscall-exit') {
         const call = pending && pending.number === e.number ? formatCall(pending.name, pending.number, pending.args) : formatCall(e.name, e.number, []);
-        const tag = pending ? ` [${pending.path}${pending.previousMode ? '' : ', kernel mode'}]` : '';
+        const tag = pending ? ` [${pending.path}${pending.previousMode ? '' : ', kernel mode'}${fastIo ? ', fast I/O' : ''}]` : '';
         const note = e.implemented || !e.name ? '' : ' (no host body)';
         write(`${call} = ${e.statusName}${note}${tag}\n`);
         pending = null;
@@ -49,6 +52,8 @@ export function straceSink(write: (line: string) => void): TraceSink {
         write(`${formatCall(pending.name, pending.number, pending.args)} = ? (process exited with ${statusName(e.status)})\n`);
         pending = null;
         exited = true;
+      } else if (e.kind === 'fast-io') {
+        fastIo = true;
       } else if (e.kind === 'exception') {
         write(`--- exception ${hex(e.vector)} at ${hex(e.eip)}: ${statusName(e.code)} ---\n`);
       }

@@ -66,6 +66,14 @@ test('--trace: one strace line per system call on stderr, with decoded arguments
   assert.match(s.stderr, /\[sysenter\]/);
 });
 
+test('--trace marks a read served by fast I/O: the first read of a file builds an IRP, the next ones need none', () => {
+  const r = runMain(['--trace', resolve(import.meta.dirname, '..', '..', 'guest', 'type.asm'), 'C:\\SAMPLES\\NUMBERS.TXT']);
+  assert.equal(r.code, 0);
+  const reads = r.stderr.split('\n').filter(l => l.startsWith('NtReadFile('));
+  assert.deepEqual(reads.map(l => / = (\w+) \[(.*)\]$/.exec(l)!.slice(1).join(' ')),
+    ['STATUS_SUCCESS int2e', 'STATUS_END_OF_FILE int2e, fast I/O']);
+});
+
 test('--trace-json writes every event as one JSON object per line', () => withDir(dir => {
   const file = join(dir, 'trace.jsonl');
   assert.equal(runMain(['--trace-json', file, HELLO]).code, 0);
