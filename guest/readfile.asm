@@ -4,9 +4,12 @@
 ; 1. CreateFileA("C:\README.TXT") -> ntdll!NtCreateFile -> int 0x2e -> KiSystemService ->
 ;    the I/O manager opens \??\C:\README.TXT and hands back a handle.
 ; 2. ReadFile(h, buffer, 64, &read, NULL) -> ntdll!NtReadFile (service 152) -> the IRP to the
-;    file-system driver -> back with the IO_STATUS_BLOCK: status and bytes read.
-; 3. ReadFile until the end: on a synchronous handle, the end of the file is TRUE with 0
-;    bytes (NtReadFile said STATUS_END_OF_FILE; kernel32 turns that into success).
+;    file-system driver -> back with the IO_STATUS_BLOCK: status and bytes read. That first
+;    read also sets up the file system's cache for this file object.
+; 3. ReadFile until the end. These reads are fast I/O: NtReadFile asks the file system's
+;    FastIoRead to copy straight from its cache, and no IRP is built (`[int2e, fast I/O]`
+;    in the trace). On a synchronous handle the end of the file is TRUE with 0 bytes
+;    (NtReadFile said STATUS_END_OF_FILE; kernel32 turns that into success).
 ; 4. CloseHandle -> NtClose.
 %include "include/win32.inc"
 section .text
