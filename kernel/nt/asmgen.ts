@@ -1,9 +1,10 @@
 // Writes ks386.inc, the include file every piece of guest assembly starts with: NASM
-// `struc` definitions generated from the struct layer (layouts.ts) and `equ` lines for the
+// `struc` definitions generated from the struct layer (layouts.ts, oblayouts.ts) and `equ` lines for the
 // constants (selectors, addresses, IRQLs, status codes, host calls). NT builds its own
 // ks386.inc the same way (genxx), so assembly and C can never disagree on an offset.
 import { isArray, isStruct, sizeOf, type BytesType, type FieldType, type StructDef } from './struct.ts';
 import { ALL_STRUCTS } from './layouts.ts';
+import { OB_IO_STRUCTS } from './oblayouts.ts';
 import * as memmap from './memmap.ts';
 import * as selectors from './ke/selectors.ts';
 import * as irql from './ke/irql.ts';
@@ -65,6 +66,7 @@ export function ks386(): string {
     '%ifndef KS386_INC',
     '%define KS386_INC',
     ...ALL_STRUCTS.map(strucText),
+    ...OB_IO_STRUCTS.map(strucText),
     constantsText('memory map (kernel/nt/memmap.ts)', memmap),
     constantsText('selectors and gates (kernel/nt/ke/selectors.ts)', selectors),
     constantsText('IRQLs and processor modes (kernel/nt/ke/irql.ts)', irql),

@@ -2,6 +2,7 @@
 // TypeScript definitions once assembled, and field access through guest memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { OB_IO_STRUCTS } from '../../kernel/nt/oblayouts.ts';
 import { KPCR, KTHREAD, KTRAP_FRAME, KSERVICE_TABLE_DESCRIPTOR, KAPC_STATE, KUSER_SHARED_DATA, ALL_STRUCTS, LIST_ENTRY } from '../../kernel/nt/layouts.ts';
 import { ks386 } from '../../kernel/nt/asmgen.ts';
 import { assemble } from '../../kernel/asm/index.ts';
@@ -49,7 +50,7 @@ test('ks386.inc assembles, and every struc offset and size equals the TypeScript
   assert.ok(r.ok, r.errors.map(e => e.message).join('\n'));
   const sym = new Map(r.symbols.map(s => [s.name, s.address]));
   let checked = 0;
-  for (const def of ALL_STRUCTS) {
+  for (const def of [...ALL_STRUCTS, ...OB_IO_STRUCTS]) {
     assert.equal(sym.get(`${def.name}_size`), def.size, `${def.name}_size`);
     for (const f of def.fields) { assert.equal(sym.get(`${def.name}.${f.name}`), f.offset, `${def.name}.${f.name}`); checked++; }
   }
