@@ -129,7 +129,7 @@ function read(k: Kernel, _device: number, irp: number): number {
  * read down the IRP path, which reports whatever went wrong: a disk error, or a buffer
  * that faults (NtReadFile has probed a user buffer; a kernel caller's may still fault).
  */
-function fastRead(k: Kernel, file: number, offset: number, length: number, buffer: number): FastIoResult | null {
+function fastIoRead(k: Kernel, file: number, offset: number, length: number, buffer: number): FastIoResult | null {
   if (length === 0) return { status: STATUS_SUCCESS, information: 0 };
   const r = cachedRead(k, File.FsContext.get(k.vm, file), offset, length);
   if (!r.ok) return null;
@@ -178,7 +178,7 @@ export function createFileSystem(k: Kernel, disk: VirtualDisk): number {
       [IRP_MJ_QUERY_VOLUME_INFORMATION]: queryVolumeInformation, [IRP_MJ_FLUSH_BUFFERS]: flushBuffers,
       [IRP_MJ_DIRECTORY_CONTROL]: directoryControl,
     },
-    fastIo: { read: fastRead },
+    fastIo: { read: fastIoRead },
   });
   return createDevice(k, driver, 'HarddiskVolume1', FILE_DEVICE_DISK_FILE_SYSTEM);
 }

@@ -69,7 +69,7 @@ function transfer(call: ServiceCall, t: Transfer): number {
   catch (e) { for (const o of held) dereferenceObject(k, o); throw e; }
   if (typeof request === 'number') { for (const o of held) dereferenceObject(k, o); return request; }
   if (!t.write) {
-    const fast = fastRead(k, r.body, request);
+    const fast = tryFastIoRead(k, r.body, request);
     if (fast !== null) return fast;
   }
   return issue(k, r.body, request);
@@ -83,7 +83,7 @@ function transfer(call: ServiceCall, t: Transfer): number {
  * the request before). A read with an APC routine takes the IRP path, so its completion
  * (and behaviour 1: no APC at EOF) is one code path.
  */
-function fastRead(k: Kernel, file: number, s: Request): number | null {
+function tryFastIoRead(k: Kernel, file: number, s: Request): number | null {
   const vm = k.vm;
   if (!(File.Flags.get(vm, file) & FO_SYNCHRONOUS_IO) || !File.PrivateCacheMap.get(vm, file) || s.apcRoutine) return null;
   const device = File.DeviceObject.get(vm, file);
