@@ -218,3 +218,46 @@ test('sharing modes: an open that would do what others do not share, or not shar
   assert.deepEqual(results(ran, 7), [S.SUCCESS, VIOLATION, VIOLATION, S.SUCCESS, S.SUCCESS, S.SUCCESS, VIOLATION],
     'reader sharing read; a writer; a reader not sharing read; a reader sharing read; attributes only; after the closes a lone writer; a reader against it');
 });
+
+// Delete-pending belongs to the file, not to one open of it (fcb.ts): once an open sets
+// the disposition, the file stays while other opens remain, new opens fail with
+// STATUS_DELETE_PENDING, every open sees DeletePending, and the file goes with the last
+// cleanup; clearing the disposition through any open keeps it.
+const DELETE_ON_CLOSE = 0x1000, DELETE_PENDING = 0xC0000056;
+const DELETING = program(['NtCreateFile', 'NtSetInformationFile', 'NtQueryInformationFile', 'NtQueryAttributesFile', 'NtClose'], `
+hA: dd 0
+hB: dd 0
+hC: dd 0
+iosb: dd 0, 0
+info: times 64 db 0
+yes: db 1
+no: db 0
+${objectAttributes('doomed', String.raw`\??\C:\DOOMED.TXT`)}`,
+  open('hA', ALL, 'doomed', FILE_OVERWRITE_IF) + open('hB', ALL, 'doomed') +
+  set('[hA]', FileDisposition, 'yes', 1) + save(0) +
+  query('[hB]', FileStandard) + take(1, 'dword [info+0x14]') +
+  nt('NtClose', '[hA]') +
+  nt('NtQueryAttributesFile', 'doomed_oa', 'info') + save(2) +
+  open('hC', ALL, 'doomed') + save(3) +
+  nt('NtClose', '[hB]') +
+  nt('NtQueryAttributesFile', 'doomed_oa', 'info') + save(4) +
+  open('hA', ALL, 'doomed', FILE_OVERWRITE_IF) + open('hB', ALL, 'doomed') +
+  set('[hA]', FileDisposition, 'yes', 1) + set('[hB]', FileDisposition, 'no', 1) + save(5) +
+  nt('NtClose', '[hA]') + nt('NtClose', '[hB]') +
+  nt('NtQueryAttributesFile', 'doomed_oa', 'info') + save(6) +
+  open('hA', ALL, 'doomed', FILE_OPEN, SYNC | DELETE_ON_CLOSE) + open('hB', ALL, 'doomed') +
+  nt('NtClose', '[hA]') +
+  nt('NtQueryAttributesFile', 'doomed_oa', 'info') + save(7) +
+  nt('NtClose', '[hB]') +
+  nt('NtQueryAttributesFile', 'doomed_oa', 'info') + save(8), 9);
+
+test('delete-pending is the file\'s: other opens keep it, new opens fail, the last cleanup deletes it', () => {
+  const ran = run(DELETING, {}, 20_000_000);
+  assert.deepEqual(ran.r, { kind: 'exited', status: 0 }, ran.m.notices.join(''));
+  const r = results(ran, 9);
+  assert.deepEqual(r.slice(0, 2), [S.SUCCESS, 1], 'one open sets it; another open\'s FileStandardInformation shows it');
+  assert.deepEqual(r.slice(2, 4), [DELETE_PENDING, DELETE_PENDING], 'still there while another open remains: no new opens');
+  assert.equal(r[4], S.NOT_FOUND, 'gone with the last open');
+  assert.deepEqual(r.slice(5, 7), [S.SUCCESS, S.SUCCESS], 'cleared through the other open: it stays');
+  assert.deepEqual(r.slice(7, 9), [DELETE_PENDING, S.NOT_FOUND], 'delete-on-close with another open: pending until that one closes');
+});

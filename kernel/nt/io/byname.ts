@@ -25,6 +25,7 @@ export const NtQueryAttributesFile: ServiceBody = ({ kernel: k, mem, previousMod
     if (ntSuccess(q.status)) mem.writeBytes(info, q.output);
     return q.status;
   } finally {
+    sendCleanup(k, r.body);           // the open is over (fcb.ts counts it until then)
     dereferenceObject(k, r.body);
   }
 };

@@ -16,6 +16,7 @@ import { queryVolumeInformation, flushBuffers } from './fsvolume.ts';
 import { directoryControl, releaseCcb } from './fsdir.ts';
 import { cachedRead, invalidateFile, initializeCacheMap, uninitializeCacheMap } from './fscache.ts';
 import { checkAndSetShareAccess, removeShareAccess } from './share.ts';
+import { checkOpen, addOpen, removeOpen, setDeletePending } from './fcb.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
 import { fields } from '../struct.ts';
 import { FO_SYNCHRONOUS_IO, FO_DELETE_ON_CLOSE, FILE_CREATE, FILE_OPEN, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_SUPERSEDE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN } from './file.ts';
@@ -61,6 +62,8 @@ function create(k: Kernel, _device: number, irp: number): number {
   let node: number, info = FILE_OPENED;
   if (found.ok) {
     if (disposition === FILE_CREATE) return completeWith(k, irp, STATUS_OBJECT_NAME_COLLISION, 0);
+    const pending = checkOpen(k, found.value.id);
+    if (pending !== STATUS_SUCCESS) return completeWith(k, irp, pending, 0);
     if (found.value.isDirectory && options & FILE_NON_DIRECTORY_FILE) return completeWith(k, irp, STATUS_FILE_IS_A_DIRECTORY, 0);
     if (!found.value.isDirectory && options & FILE_DIRECTORY_FILE) return completeWith(k, irp, STATUS_NOT_A_DIRECTORY, 0);
     node = found.value.id;
@@ -84,6 +87,7 @@ function create(k: Kernel, _device: number, irp: number): number {
     info = FILE_CREATED;
   }
   FILE_OBJECT.at(k.vm, file).set('FsContext', node);
+  addOpen(k, node);
   return completeWith(k, irp, STATUS_SUCCESS, info);
 }
 
@@ -152,16 +156,18 @@ function write(k: Kernel, _device: number, irp: number): number {
   return completeWith(k, irp, STATUS_SUCCESS, length);
 }
 
-/** The last handle: a delete-on-close (or disposition-deleted) file goes. */
+/** The file object's last handle: a delete-on-close open marks the file delete-pending,
+ *  and the file goes when its last open is cleaned up (fcb.ts). */
 function cleanup(k: Kernel, _device: number, irp: number): number {
   const file = currentStackLocation(k, irp).get('FileObject');
-  const f = FILE_OBJECT.at(k.vm, file);
+  const f = FILE_OBJECT.at(k.vm, file), node = f.get('FsContext');
   releaseCcb(k, file);
   uninitializeCacheMap(k, file);
-  removeShareAccess(k, f.get('FsContext'), file);
-  if (f.get('Flags') & FO_DELETE_ON_CLOSE || f.get('DeletePending')) {
-    invalidateFile(k, f.get('FsContext'));
-    diskOf(k).disk.delete(f.get('FsContext'));
+  removeShareAccess(k, node, file);
+  if (f.get('Flags') & FO_DELETE_ON_CLOSE) setDeletePending(k, node, true);
+  if (removeOpen(k, node)) {
+    invalidateFile(k, node);
+    diskOf(k).disk.delete(node);
   }
   return completeWith(k, irp, STATUS_SUCCESS, 0);
 }

@@ -2,6 +2,7 @@
 // disk: basic (times, attributes), standard (sizes, delete pending, directory), internal
 // (the node id), name and network-open information; setting times and attributes, the end
 // of file and allocation, the disposition (delete on the last close) and rename.
+import { setDeletePending, isDeletePending } from './fcb.ts';
 import type { Kernel } from '../kernel.ts';
 import type { NodeInfo } from '../../store/types.ts';
 import { FILE_OBJECT, IRP } from '../oblayouts.ts';
@@ -42,9 +43,9 @@ function basic(n: NodeInfo): Uint8Array {
     .i64(0x18, n.changeTime).u32(0x20, n.attributes).bytes;
 }
 
-function standard(k: Kernel, file: number, n: NodeInfo): Uint8Array {
+function standard(k: Kernel, n: NodeInfo): Uint8Array {
   return new InfoWriter(FILE_STANDARD_INFORMATION_SIZE).i64(0, n.allocationSize).i64(8, n.endOfFile).u32(0x10, ONE_LINK)
-    .u8(0x14, FILE_OBJECT.at(k.vm, file).get('DeletePending')).u8(0x15, n.isDirectory ? 1 : 0).bytes;
+    .u8(0x14, isDeletePending(k, n.id) ? 1 : 0).u8(0x15, n.isDirectory ? 1 : 0).bytes;
 }
 
 function networkOpen(n: NodeInfo): Uint8Array {
@@ -66,7 +67,7 @@ export function queryInformation(k: Kernel, _device: number, irp: number): numbe
   if (!info) return completeWith(k, irp, STATUS_FILE_DELETED, 0);
   switch (currentStackLocation(k, irp).get('FileInformationClass')) {
     case FileBasicInformation: return answer(k, irp, basic(info));
-    case FileStandardInformation: return answer(k, irp, standard(k, file, info));
+    case FileStandardInformation: return answer(k, irp, standard(k, info));
     case FileInternalInformation: return answer(k, irp, new InfoWriter(LARGE_INTEGER_SIZE).i64(0, info.id).bytes);
     case FileNetworkOpenInformation: return answer(k, irp, networkOpen(info));
     case FileNameInformation: return name(k, irp, file);
@@ -120,6 +121,7 @@ function setDisposition(k: Kernel, file: number, n: NodeInfo, deleteFile: boolea
     }
   }
   FILE_OBJECT.at(k.vm, file).set('DeletePending', deleteFile ? 1 : 0);
+  setDeletePending(k, n.id, deleteFile);
   return STATUS_SUCCESS;
 }
 
