@@ -53,6 +53,15 @@ test('dir C:\\SAMPLES\\*.TXT lists the matching files (without case) with their 
   assert.equal(s.code, 0, s.stderr);
 });
 
+test('dir C:\\SAMPLES\\* lists "." and ".." first, as NTFS does for a directory that is not a root', t => {
+  const s = runGuest('dir.asm', ['C:\\SAMPLES\\*']);
+  todoIfMissing(t, s);
+  const out = lines(s.stdout).filter(Boolean);
+  assert.deepEqual(out.slice(0, 2), ['<DIR>\t.', '<DIR>\t..']);
+  assert.equal(out.at(-1), '6 entries');
+  assert.equal(s.code, 0, s.stderr);
+});
+
 test('dir lists C:\\ (sizes, <DIR>, a count)', t => {
   const r = runGuest('dir.asm');
   todoIfMissing(t, r);

@@ -122,12 +122,21 @@ const DIR = program(['NtOpenFile', 'NtQueryDirectoryFile', 'NtClose'], dirData,
   nt('NtQueryDirectoryFile', '[hDir]', 0, 0, 0, 'iosb', 'info', 8, FileBothDirectory, 1, 0, 1) + save(9) +
   nt('NtQueryDirectoryFile', '[hDir]', 0, 0, 0, 'iosb', 'info', 512, 0x77, 1, 0, 1) + save(10) +
   nt('NtClose', '[hDir]') +
-  nt('NtOpenFile', 'hDir', 0x100001, 'root_oa', 'iosb', 7, 0x21) + save(11), 12);
+  nt('NtOpenFile', 'hDir', 0x100001, 'root_oa', 'iosb', 7, 0x21) + save(11) +
+  // The root's first entry under "*" (no dots there), then SAMPLES's first three.
+  nt('NtQueryDirectoryFile', '[hDir]', 0, 0, 0, 'iosb', 'info', 512, FileNames, 1, 0, 1) + take(12, 'dword [info+0xC]') +
+  nt('NtClose', '[hDir]') + nt('NtOpenFile', 'hDir', 0x100001, 'samples_oa', 'iosb', 7, 0x21) +
+  'mov dword [info+0x5E], 0\n' +
+  nt('NtQueryDirectoryFile', '[hDir]', 0, 0, 0, 'iosb', 'info', 512, FileBothDirectory, 1, 0, 1) + take(13, 'dword [info+0x5E]') + take(14, '[info+0x38]') +
+  take(18, '[info+0x3C]') +
+  nt('NtQueryDirectoryFile', '[hDir]', 0, 0, 0, 'iosb', 'info', 512, FileBothDirectory, 1, 0, 0) + take(15, 'dword [info+0x5E]') +
+  nt('NtQueryDirectoryFile', '[hDir]', 0, 0, 0, 'iosb', 'info', 512, FileNames, 1, 0, 0) + take(16, 'dword [info+0xC]') +
+  nt('NtQueryDirectoryFile', '[hDir]', 0, 0, 0, 'iosb', 'info', 512, FileNames, 1, 0, 1) + take(17, 'dword [info+0xC]'), 19);
 
 test('NtQueryDirectoryFile: pattern, single entries until STATUS_NO_MORE_FILES, restart, several records, bad classes and lengths', () => {
   const ran = run(DIR, {}, 20_000_000);
   assert.deepEqual(ran.r, { kind: 'exited', status: 0 }, ran.m.notices.join(''));
-  const r = results(ran, 12);
+  const r = results(ran, 19);
   assert.equal(r[0], S.SUCCESS, 'the directory opens');
   assert.equal(r[1], S.NO_SUCH_FILE, 'nothing matches ZZZ*');
   assert.deepEqual([r[2], r[3]], [S.SUCCESS, 2 * 'EMPTY.TXT'.length], 'restart with *.TXT: the first entry (EMPTY.TXT)');
@@ -138,6 +147,11 @@ test('NtQueryDirectoryFile: pattern, single entries until STATUS_NO_MORE_FILES, 
   assert.equal(r[9], S.INFO_LENGTH, 'a buffer smaller than the fixed part');
   assert.equal(r[10], S.INFO_CLASS);
   assert.equal(r[11], S.SUCCESS, '\\??\\C:\\ is the root directory');
+  const name = (v: number) => String.fromCharCode(v & 0xffff, v >>> 16).replace('\0', '');
+  assert.equal(name(r[12]), 'BI', 'the root has no "." or ".." (BIG.DAT comes first)');
+  assert.deepEqual([name(r[13]), r[18], r[14] & 0x10], ['.', 2, 0x10], 'a subdirectory lists itself as "." first (one character, a directory)');
+  assert.deepEqual([name(r[15]), name(r[16])], ['..', 'EM'], 'then "..", then the files (EMPTY.TXT)');
+  assert.equal(name(r[17]), '.', 'RestartScan starts with "." again');
 });
 
 const BEHAVIOURS = program(['NtCreateFile', 'NtReadFile', 'NtCreateEvent', 'NtWaitForSingleObject', 'NtSetEvent'], `
