@@ -8,14 +8,14 @@
 import { PhysicalMemory } from './memory.ts';
 import {
   CpuFault, CR0_PG, CR0_WP, CR4_PSE, PTE_P, PTE_RW, PTE_US, PTE_A, PTE_D, PTE_PS,
-  PF_PROTECTION, PF_WRITE, PF_USER, PF_VEC, PAGE_MASK as PAGE_MASK_, PAGE_SHIFT as PAGE_SHIFT_,
+  PF_PROTECTION, PF_WRITE, PF_USER, PF_VEC, PAGE_MASK as PAGE_MASK_, PAGE_SHIFT as PAGE_SHIFT_, PAGE_SIZE as PAGE_SIZE_,
   type LinearAddress, type PhysicalAddress,
 } from './types.ts';
 
 // Module-local copies of constants from types.ts: V8 does not fold an imported binding
 // into the code that uses it (it loads the module's cell and checks it is initialised on
 // every use; measured 1.5-2x slower in a tight loop), and these run per instruction.
-const PAGE_MASK = PAGE_MASK_, PAGE_SHIFT = PAGE_SHIFT_;
+const PAGE_MASK = PAGE_MASK_, PAGE_SHIFT = PAGE_SHIFT_, PAGE_SIZE = PAGE_SIZE_;
 const TLB_ENTRIES = 1 << 20;
 /** How many fills we remember for a cheap flush; past that a flush clears the tables whole. */
 const FILL_LOG = 1 << 16;
@@ -137,18 +137,20 @@ export class Mmu {
     if (((lin & PAGE_MASK) + len - 1) > PAGE_MASK) this.translate((lin + len - 1) | 0, true, user);
   }
 
-  /** The physical address for a write at `lin` with the given privilege when the TLB
-   *  holds its page, or -1. The write tables never map a page that holds code, so a caller
-   *  may store there directly (host code writing a whole frame at once). */
-  writablePhys(lin: LinearAddress, user: boolean): number {
-    const e = this.tables[user ? USER_WRITE : SUP_WRITE][lin >>> PAGE_SHIFT];
-    return e === 0 ? -1 : (e & PAGE_FRAME) | (lin & PAGE_MASK);
+  /** A write of `bytes` at `lin` with the given privilege. The write tables never map a
+   *  page that holds code, so a direct store cannot miss self-modifying code. */
+  writablePhys(lin: LinearAddress, bytes: number, user: boolean): number {
+    return this.rangePhys(this.tables[user ? USER_WRITE : SUP_WRITE], lin, bytes);
   }
 
-  /** The physical address for a read at `lin` with the current privilege when the TLB
-   *  holds its page, or -1. */
-  readablePhys(lin: LinearAddress): number {
-    const e = this.tr[lin >>> PAGE_SHIFT];
+  /** A read of `bytes` at `lin` with the current privilege. */
+  readablePhys(lin: LinearAddress, bytes: number): number {
+    return this.rangePhys(this.tr, lin, bytes);
+  }
+
+  private rangePhys(table: Int32Array, lin: LinearAddress, bytes: number): number {
+    if ((lin & 3) !== 0 || (lin & PAGE_MASK) + bytes > PAGE_SIZE) return -1;
+    const e = table[lin >>> PAGE_SHIFT];
     return e === 0 ? -1 : (e & PAGE_FRAME) | (lin & PAGE_MASK);
   }
 
@@ -164,11 +166,13 @@ export class Mmu {
   // NT touches the IDT, the GDT, the TSS and the ring-0 stack on every system call and
   // interrupt: these go through the supervisor TLB tables like any other access.
 
-  /** The physical address of a supervisor read at `lin` when the TLB holds its page, or
-   *  -1: for a caller reading the two dwords of a descriptor with one lookup. */
-  sysReadPhys(lin: LinearAddress): number {
-    const e = this.tables[SUP_READ][lin >>> PAGE_SHIFT];
-    return e === 0 ? -1 : (e & PAGE_FRAME) | (lin & PAGE_MASK);
+  // Host code that moves several dwords at once (a descriptor, an interrupt frame) asks
+  // for the physical address of the whole range: -1 unless it is dword-aligned, lies in one
+  // page and that page is in the TLB for the access, in which case it may index RAM itself.
+
+  /** A supervisor read of `bytes` at `lin`. */
+  sysReadPhys(lin: LinearAddress, bytes: number): number {
+    return this.rangePhys(this.tables[SUP_READ], lin, bytes);
   }
 
   rdSys(lin: LinearAddress, len: 1 | 2 | 4): number {

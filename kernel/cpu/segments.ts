@@ -41,7 +41,7 @@ const systemEntry = new Int32Array(2);
  *  (faulting exactly where the hardware's reads would). Returns the shared scratch pair;
  *  read it before the next call. */
 export function readSystemEntry(c: Cpu, addr: number, highBytes: 2 | 4 = 4): Int32Array {
-  const p = (addr & 3) === 0 && (addr & T.PAGE_MASK) <= T.PAGE_SIZE - 8 ? c.mmu.sysReadPhys(addr) : -1;
+  const p = c.mmu.sysReadPhys(addr, 8);
   if (p >= 0) {
     systemEntry[0] = c.mem.i32[p >>> 2];
     systemEntry[1] = highBytes === 4 ? c.mem.i32[(p >>> 2) + 1] : c.mem.i32[(p >>> 2) + 1] & 0xffff;

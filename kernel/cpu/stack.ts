@@ -6,7 +6,7 @@
 // into, fixed scratch arrays instead of allocating: frame building never nests (a fault
 // while delivering starts the next delivery from scratch).
 import type { Cpu } from './cpu.ts';
-import { SS, ESP, PAGE_MASK, PAGE_SIZE } from './types.ts';
+import { SS, ESP } from './types.ts';
 import { checkSegment } from './segments.ts';
 
 /** The most slots a frame has: pusha's eight registers (an interrupt frame has six at
@@ -27,7 +27,7 @@ export function pushFrame(c: Cpu, base: number, esp: number, count: number, size
   mmu.probeWrite(lin, count * size, user);
   // frame[0] is pushed first, so it ends up highest. A dword frame within one page (the
   // usual interrupt frame) is stored with one translation.
-  const p = size === 4 && (lin & 3) === 0 && (lin & PAGE_MASK) + count * 4 <= PAGE_SIZE ? mmu.writablePhys(lin, user) : -1;
+  const p = size === 4 ? mmu.writablePhys(lin, count * 4, user) : -1;
   if (p >= 0) {
     const i32 = c.mem.i32, at = p >>> 2;
     for (let i = 0; i < count; i++) i32[at + count - 1 - i] = frame[i];
@@ -56,7 +56,7 @@ export function peek(c: Cpu, count: number, size: 2 | 4 = 4, skip = 0): Int32Arr
   if (c.segCheck & (1 << SS)) checkSegment(c, SS, off, count * size, false);
   const base = c.segBase[SS], mmu = c.mmu;
   const first = (base + off) | 0;
-  const p = size === 4 && (first & 3) === 0 && (first & PAGE_MASK) + count * 4 <= PAGE_SIZE ? mmu.readablePhys(first) : -1;
+  const p = size === 4 ? mmu.readablePhys(first, count * 4) : -1;
   if (p >= 0) {
     const i32 = c.mem.i32, at = p >>> 2;
     for (let i = 0; i < count; i++) popped[i] = i32[at + i];
