@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, imports } from './machine.ts';
+import { logThreeArguments } from './ntcalls.ts';
 import { KTHREAD, KAPC } from '../../kernel/nt/layouts.ts';
 import type { TraceEvent } from '../../kernel/trace/events.ts';
 
@@ -18,16 +19,7 @@ section .text
 global start
 ; VOID NTAPI Routine(PVOID NormalContext, PVOID Arg1, PVOID Arg2)
 routine:
-        mov ecx, [logEnd]
-        mov eax, [esp+4]
-        mov [ecx], eax
-        mov eax, [esp+8]
-        mov [ecx+4], eax
-        mov eax, [esp+12]
-        mov [ecx+8], eax
-        add ecx, 12
-        mov [logEnd], ecx
-        mov ebx, 0xDEAD                 ; clobber a non-volatile register: NtContinue restores it
+${logThreeArguments('logEnd')}        mov ebx, 0xDEAD                 ; clobber a non-volatile register: NtContinue restores it
         ret 12
 start:
         %assign i 1

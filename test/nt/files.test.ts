@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from './machine.ts';
-import { nt, save, program, objectAttributes, results } from './ntcalls.ts';
+import { nt, save, program, objectAttributes, results, dataAddress, logThreeArguments } from './ntcalls.ts';
 import { HELLO_TEXT } from '../../kernel/store/default-disk.ts';
 
 const S = {
-  SUCCESS: 0, PENDING: 0x103, NO_MORE_FILES: 0x80000006, INFO_CLASS: 0xC0000003, INFO_LENGTH: 0xC0000004, INVALID_PARAMETER: 0xC000000D,
+  SUCCESS: 0, PENDING: 0x103, BUFFER_OVERFLOW: 0x80000005, NO_MORE_FILES: 0x80000006, INFO_CLASS: 0xC0000003, INFO_LENGTH: 0xC0000004, INVALID_PARAMETER: 0xC000000D,
   NO_SUCH_FILE: 0xC000000F, END_OF_FILE: 0xC0000011, ACCESS_DENIED: 0xC0000022, TYPE_MISMATCH: 0xC0000024, NAME_INVALID: 0xC0000033,
   NOT_FOUND: 0xC0000034, COLLISION: 0xC0000035, PATH_NOT_FOUND: 0xC000003A, SYNTAX_BAD: 0xC000003B, INVALID_HANDLE: 0xC0000008,
 };
@@ -152,6 +152,68 @@ test('NtQueryDirectoryFile: pattern, single entries until STATUS_NO_MORE_FILES, 
   assert.deepEqual([name(r[13]), r[18], r[14] & 0x10], ['.', 2, 0x10], 'a subdirectory lists itself as "." first (one character, a directory)');
   assert.deepEqual([name(r[15]), name(r[16])], ['..', 'EM'], 'then "..", then the files (EMPTY.TXT)');
   assert.equal(name(r[17]), '.', 'RestartScan starts with "." again');
+});
+
+// NtQueryDirectoryFile completes as a read does (servicetail.ts, IopCompleteRequest): on
+// an asynchronous handle STATUS_PENDING, then the IOSB, the event and the APC routine;
+// on a synchronous one the status at once, the APC routine queued unless it is an error.
+const DIR_APC = program(['NtOpenFile', 'NtCreateEvent', 'NtQueryDirectoryFile', 'NtWaitForSingleObject', 'NtTestAlert', 'NtClose'], `
+hAsync: dd 0
+hDir: dd 0
+hEvent: dd 0
+iosb: dd 0, 0
+iosb2: dd 0, 0
+info: times 512 db 0
+apcEnd: dd r+4*20                ; the APC routine's log: r[20...]
+${objectAttributes('samples', String.raw`\??\C:\SAMPLES`)}
+${objectAttributes('pattern', '*.TXT')}
+${objectAttributes('none', 'ZZZ*')}`,
+  `        jmp go_on
+; VOID NTAPI IoApcRoutine(PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG Reserved):
+; logs its three arguments in r[20...].
+routine:
+${logThreeArguments('apcEnd')}        ret 12
+go_on:
+` +
+  nt('NtOpenFile', 'hAsync', 0x100001, 'samples_oa', 'iosb', 7, 0x1) + save(0) +
+  nt('NtCreateEvent', 'hEvent', 0x1F0003, 0, 0, 0) +
+  nt('NtQueryDirectoryFile', '[hAsync]', '[hEvent]', 'routine', 0xC1, 'iosb', 'info', 512, FileNames, 1, 'pattern', 1) + save(1) +
+  nt('NtWaitForSingleObject', '[hEvent]', 0, 0) + save(2) + take(3, '[iosb]') + take(4, '[iosb+4]') + take(5, 'dword [info+0xC]') +
+  take(6, '[apcEnd]') +
+  nt('NtTestAlert') + take(7, '[apcEnd]') +
+  nt('NtQueryDirectoryFile', '[hAsync]', '[hEvent]', 'routine', 0xC2, 'iosb2', 'info', 512, FileNames, 1, 'none', 1) + save(8) +
+  nt('NtWaitForSingleObject', '[hEvent]', 0, 0) + take(9, '[iosb2]') +
+  nt('NtOpenFile', 'hDir', 0x100001, 'samples_oa', 'iosb', 7, 0x21) + save(10) +
+  nt('NtQueryDirectoryFile', '[hDir]', 0, 'routine', 0xC3, 'iosb', 'info', 512, FileNames, 1, 'none', 1) + save(11) +
+  nt('NtQueryDirectoryFile', '[hDir]', 0, 'routine', 0xC4, 'iosb', 'info', 512, FileNames, 1, 'pattern', 1) + save(12) +
+  'mov dword [info+0xC], 0\n' +
+  nt('NtQueryDirectoryFile', '[hDir]', 0, 'routine', 0xC5, 'iosb', 'info', 0xE, FileNames, 1, 'pattern', 1) + save(17) +
+  take(18, 'dword [info+0xC]') + take(19, '[iosb+4]') +
+  take(13, '[apcEnd]') +
+  nt('NtTestAlert') + take(14, 'iosb') + take(15, 'iosb2') + take(16, '[apcEnd]'), 32);
+
+test('NtQueryDirectoryFile completes through the I/O manager: STATUS_PENDING, IOSB, event and APC on an asynchronous handle; the APC routine on a synchronous one', () => {
+  const ran = run(DIR_APC, {}, 20_000_000);
+  assert.deepEqual(ran.r, { kind: 'exited', status: 0 }, ran.m.notices.join(''));
+  const r = results(ran, 32);
+  const log = (from: number, n: number) => r.slice(20 + 3 * from, 20 + 3 * (from + n));
+  const slot = (i: number) => dataAddress(ran) + 4 * (20 + 3 * i);
+  assert.equal(r[0], S.SUCCESS, 'an asynchronous directory open');
+  assert.equal(r[1], S.PENDING, 'the query on an asynchronous handle is pending');
+  assert.deepEqual([r[2], r[3]], [S.SUCCESS, S.SUCCESS], 'the event is set; the IOSB holds the status');
+  assert.ok(r[4] > 0xC, 'and the length of the records');
+  assert.equal(String.fromCharCode(r[5] & 0xffff, r[5] >>> 16), 'EM', 'copied to the caller\'s buffer at completion (EMPTY.TXT first)');
+  assert.equal(r[6], slot(0), 'the APC waits for the thread to ask');
+  assert.equal(r[7], slot(1), 'NtTestAlert runs it');
+  assert.deepEqual(log(0, 1), [0xC1, r[14], 0], 'with ApcContext and the IO_STATUS_BLOCK');
+  assert.deepEqual([r[8], r[9]], [S.PENDING, S.NO_SUCH_FILE], 'an error on an asynchronous handle is pending too; the IOSB has it');
+  assert.equal(r[10], S.SUCCESS, 'a synchronous directory open');
+  assert.deepEqual([r[11], r[12]], [S.NO_SUCH_FILE, S.SUCCESS], 'on a synchronous handle the status comes back at once');
+  assert.deepEqual([r[17], r[18], r[19]], [S.BUFFER_OVERFLOW, 'E'.charCodeAt(0), 0xE],
+    'a warning (the name does not fit) still copies the partial record back');
+  assert.equal(r[13], slot(1), 'no APC ran before the thread asked');
+  assert.equal(r[16], slot(4), 'three APCs: the asynchronous error\'s, the synchronous success\'s and warning\'s; not the synchronous error\'s');
+  assert.deepEqual(log(1, 3), [0xC2, r[15], 0, 0xC4, r[14], 0, 0xC5, r[14], 0]);
 });
 
 const BEHAVIOURS = program(['NtCreateFile', 'NtReadFile', 'NtCreateEvent', 'NtWaitForSingleObject', 'NtSetEvent'], `

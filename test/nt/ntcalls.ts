@@ -8,6 +8,20 @@ export function nt(name: string, ...args: (string | number)[]): string {
   return [...args].reverse().map(a => `        push ${a}\n`).join('') + `        call [${name}]\n`;
 }
 
+/** The body of an APC routine (three stdcall arguments: a user APC's NormalContext and
+ *  two system arguments; an I/O APC's ApcContext, IoStatusBlock, Reserved) that logs them
+ *  at the dword [`end`] points to and moves it on by 12. Ends before the `ret 12`. */
+export const logThreeArguments = (end: string) => `        mov ecx, [${end}]
+        mov eax, [esp+4]
+        mov [ecx], eax
+        mov eax, [esp+8]
+        mov [ecx+4], eax
+        mov eax, [esp+12]
+        mov [ecx+8], eax
+        add ecx, 12
+        mov [${end}], ecx
+`;
+
 /** EAX into result slot `i` (the `r` array at the start of .data). */
 export const save = (i: number) => `        mov [r+${4 * i}], eax\n`;
 

@@ -111,3 +111,7 @@ export function statusName(status: number): string {
 
 /** NT_SUCCESS: severity success or informational (the top bit clear). */
 export function ntSuccess(status: number): boolean { return (status | 0) >= 0; }
+
+/** NT_ERROR: severity error (the top two bits set); warnings such as
+ *  STATUS_BUFFER_OVERFLOW are not errors. */
+export function ntError(status: number): boolean { return (status >>> 30) === 3; }

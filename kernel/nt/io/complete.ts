@@ -13,7 +13,7 @@ import { queueUserApc } from '../ke/apc.ts';
 import { isWaitingAlertably, unwaitThread } from '../ke/scheduler.ts';
 import { KTHREAD } from '../layouts.ts';
 import { AccessViolation } from '../mm/virtual.ts';
-import { ntSuccess, STATUS_USER_APC } from '../ex/status.ts';
+import { ntError, STATUS_USER_APC } from '../ex/status.ts';
 import { fields } from '../struct.ts';
 import { queueCompletionApc } from './kapc.ts';
 
@@ -52,7 +52,8 @@ export function iopCompleteRequest(k: Kernel, irp: number): void {
   const vm = k.vm;
   const status = Irp['IoStatus.Status'].get(vm, irp) >>> 0, information = Irp['IoStatus.Information'].get(vm, irp);
   const file = Irp.OriginalFileObject.get(vm, irp), flags = Irp.Flags.get(vm, irp);
-  if (flags & IRP_INPUT_OPERATION && ntSuccess(status) && information) {
+  // As NT: the data comes back with a warning too (a partial record, STATUS_BUFFER_OVERFLOW).
+  if (flags & IRP_INPUT_OPERATION && !ntError(status) && information) {
     try { vm.copy(Irp.UserBuffer.get(vm, irp), Irp.SystemBuffer.get(vm, irp), information); }
     catch (e) { if (!(e instanceof AccessViolation)) throw e; }
   }
@@ -65,7 +66,9 @@ export function iopCompleteRequest(k: Kernel, irp: number): void {
   }
   if (event) setSignalState(k, event, 1);
   const routine = Irp.UserApcRoutine.get(vm, irp);
-  if (routine && (ntSuccess(status) || Irp.PendingReturned.get(vm, irp))) queueIoApc(k, Irp.Thread.get(vm, irp), routine, Irp.UserApcContext.get(vm, irp), iosb);
+  // As IopCompleteRequest: not for an error the service returns at once (behaviour 1: no
+  // APC at end of file on a synchronous file); for success, a warning or a pended request.
+  if (routine && (!ntError(status) || Irp.PendingReturned.get(vm, irp))) queueIoApc(k, Irp.Thread.get(vm, irp), routine, Irp.UserApcContext.get(vm, irp), iosb);
   if (event) dereferenceObject(k, event);
   if (file) dereferenceObject(k, file);
   freeIrp(k, irp);

@@ -1,18 +1,20 @@
 // NtQueryDirectoryFile: the class and the fixed part's length, the probes, the pattern
 // captured, then the directory's handle (FILE_LIST_DIRECTORY) and IRP_MJ_DIRECTORY_CONTROL
 // to its file system (fsdir.ts). The pattern travels as a UNICODE_STRING in pool, its
-// address in the stack location's Parameters[2]. Completion is synchronous: the IOSB and
-// the event are set before the service returns; an APC routine is not queued (a gap).
+// address in the stack location's Parameters[2]. The IRP completes to the caller as a
+// read's does (servicetail.ts, IopCompleteRequest): the records copied to the caller's
+// buffer, the IOSB, the event, the APC routine queued; an asynchronous directory handle
+// gets STATUS_PENDING.
 import type { ServiceBody } from '../ke/services.ts';
 import type { Kernel } from '../kernel.ts';
 import { IO_STATUS_BLOCK, UNICODE_STRING } from '../layouts.ts';
 import { referenceObjectByHandle } from '../ob/handle.ts';
-import { dereferenceObject, writeUnicodeString } from '../ob/object.ts';
+import { dereferenceObject, writeUnicodeString, releaseUnicodeString } from '../ob/object.ts';
 import { obType } from '../ob/types.ts';
 import { UserMode } from '../ke/irql.ts';
-import { setSignalState } from '../ke/dispatcher.ts';
-import { IRP_MJ_DIRECTORY_CONTROL } from './iomgr.ts';
-import { callDriverForFile } from './request.ts';
+import { IRP_MJ_DIRECTORY_CONTROL, nextStackLocation } from './iomgr.ts';
+import { allocateCallerIrp, issueCallerRequest } from './servicetail.ts';
+import { IO_STACK_LOCATION } from '../oblayouts.ts';
 import { DIRECTORY_NAME_OFFSET, IRP_MN_QUERY_DIRECTORY, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY } from './fsdir.ts';
 import { FILE_LIST_DIRECTORY, EVENT_MODIFY_STATE } from '../ob/access.ts';
 import type { VirtualMemory } from '../mm/virtual.ts';
@@ -33,7 +35,7 @@ function capturePattern(mem: VirtualMemory, at: number, mode: number): string | 
 /** NtQueryDirectoryFile(FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, FileInformation,
  *  Length, FileInformationClass, ReturnSingleEntry, FileName, RestartScan). */
 export const NtQueryDirectoryFile: ServiceBody = ({ kernel: k, mem, previousMode, args }) => {
-  const [handle, eventHandle, , , iosb, buffer, length, infoClass, single, fileName, restart] = args;
+  const [handle, eventHandle, apcRoutine, apcContext, iosb, buffer, length, infoClass, single, fileName, restart] = args;
   const fixed = DIRECTORY_NAME_OFFSET[infoClass];
   if (fixed === undefined) return STATUS_INVALID_INFO_CLASS;
   if (length < fixed) return STATUS_INFO_LENGTH_MISMATCH;
@@ -41,41 +43,32 @@ export const NtQueryDirectoryFile: ServiceBody = ({ kernel: k, mem, previousMode
   const pattern = capturePattern(mem, fileName, previousMode);
   const r = referenceObjectByHandle(k, handle, FILE_LIST_DIRECTORY, obType(k, 'File'), previousMode);
   if (r.status !== STATUS_SUCCESS) return r.status;
+  const file = r.body;
   let event = 0;
+  if (eventHandle) {
+    const e = referenceObjectByHandle(k, eventHandle, EVENT_MODIFY_STATE, obType(k, 'Event'), previousMode);
+    if (e.status !== STATUS_SUCCESS) { dereferenceObject(k, file); return e.status; }
+    event = e.body;
+  }
+  // From here the IRP owns the two references; its completion drops them.
+  const irp = allocateCallerIrp(k, {
+    file, event, apcRoutine, apcContext, iosb, buffer, length, mode: previousMode, output: true, input: null,
+  });
+  const st = IO_STACK_LOCATION.at(k.vm, nextStackLocation(k, irp));
+  st.set('MajorFunction', IRP_MJ_DIRECTORY_CONTROL);
+  st.set('MinorFunction', IRP_MN_QUERY_DIRECTORY);
+  st.set('Flags', (restart & 0xFF ? SL_RESTART_SCAN : 0) | (single & 0xFF ? SL_RETURN_SINGLE_ENTRY : 0));
+  st.set('FileObject', file);
+  st.set('Parameters[0]', length);
+  st.set('Parameters[1]', infoClass);
+  // The pattern lives for the call: the file system reads it while it dispatches the
+  // request (and keeps its own copy in the CCB), and it completes there.
+  const patternAt = pattern === null ? 0 : k.pool.allocate(UNICODE_STRING.size, k.vm);
+  if (patternAt) writeUnicodeString(k, patternAt, pattern!);
+  st.set('Parameters[2]', patternAt);
   try {
-    if (eventHandle) {
-      const e = referenceObjectByHandle(k, eventHandle, EVENT_MODIFY_STATE, obType(k, 'Event'), previousMode);
-      if (e.status !== STATUS_SUCCESS) return e.status;
-      event = e.body;
-      setSignalState(k, event, 0);
-    }
-    const result = query(k, r.body, { length, infoClass, pattern, mode: previousMode, flags: (restart & 0xFF ? SL_RESTART_SCAN : 0) | (single & 0xFF ? SL_RETURN_SINGLE_ENTRY : 0) });
-    if (result.output.length) mem.writeBytes(buffer, result.output);
-    IO_STATUS_BLOCK.at(mem, iosb).set('Status', result.status);
-    IO_STATUS_BLOCK.at(mem, iosb).set('Information', result.information);
-    if (event) setSignalState(k, event, 1);
-    return result.status;
+    return issueCallerRequest(k, file, event, irp);
   } finally {
-    if (event) dereferenceObject(k, event);
-    dereferenceObject(k, r.body);
+    if (patternAt) { releaseUnicodeString(k, patternAt); k.pool.release(patternAt, UNICODE_STRING.size); }
   }
 };
-
-interface Query { length: number; infoClass: number; pattern: string | null; mode: number; flags: number }
-
-function query(k: Kernel, file: number, q: Query) {
-  const patternAt = q.pattern === null ? 0 : k.pool.allocate(UNICODE_STRING.size, k.vm);
-  if (patternAt) writeUnicodeString(k, patternAt, q.pattern!);
-  try {
-    return callDriverForFile(k, file, {
-      major: IRP_MJ_DIRECTORY_CONTROL, minor: IRP_MN_QUERY_DIRECTORY, length: q.length, infoClass: q.infoClass,
-      parameter2: patternAt, flags: q.flags, mode: q.mode,
-    });
-  } finally {
-    if (patternAt) {
-      const s = UNICODE_STRING.at(k.vm, patternAt);
-      if (s.get('Buffer')) k.pool.release(s.get('Buffer'), s.get('MaximumLength'));
-      k.pool.release(patternAt, UNICODE_STRING.size);
-    }
-  }
-}

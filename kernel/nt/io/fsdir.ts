@@ -14,7 +14,7 @@ import { completeWith, currentStackLocation } from './iomgr.ts';
 import { diskOf, statusOfDiskError } from './fs.ts';
 import { InfoWriter } from './infobuffer.ts';
 import { compilePattern } from '../../store/wildcard.ts';
-import { readUnicodeStringAt, writeUnicodeString } from '../ob/object.ts';
+import { readUnicodeStringAt, writeUnicodeString, releaseUnicodeString } from '../ob/object.ts';
 import { FileDirectoryInformation, FileFullDirectoryInformation, FileBothDirectoryInformation, FileNamesInformation } from './infoclass.ts';
 import { STATUS_SUCCESS, STATUS_NO_SUCH_FILE, STATUS_NO_MORE_FILES, STATUS_BUFFER_OVERFLOW, STATUS_INVALID_PARAMETER, STATUS_INVALID_DEVICE_REQUEST } from '../ex/status.ts';
 
@@ -72,8 +72,7 @@ function ccbOf(k: Kernel, file: number): number {
 
 /** Replaces a UNICODE_STRING in the CCB (the old text's pool goes back). */
 function setCcbString(k: Kernel, at: number, text: string): void {
-  const s = UNICODE_STRING.at(k.vm, at);
-  if (s.get('Buffer')) k.pool.release(s.get('Buffer'), s.get('MaximumLength'));
+  releaseUnicodeString(k, at);
   writeUnicodeString(k, at, text);
 }
 

@@ -1,6 +1,6 @@
 // The I/O manager's requests that carry a buffer in and out of a driver and complete in
-// the issuing service (query/set information, volume information, directory listings,
-// flush): an IRP with a system buffer, flagged IRP_DEFER_IO_COMPLETION so that
+// the issuing service (query/set information, volume information, flush): an IRP with a
+// system buffer, flagged IRP_DEFER_IO_COMPLETION so that
 // IoCompleteRequest leaves the ending to the issuer, as NT does for these on a
 // synchronous path. NT Lab's drivers finish them inside their dispatch routine.
 import type { Kernel } from '../kernel.ts';

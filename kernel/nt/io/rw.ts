@@ -2,10 +2,10 @@
 // NtReadFile's in the reference: the handle first (ObReferenceObjectByHandle: invalid,
 // wrong type, no FILE_READ_DATA), then for a user-mode caller the IO_STATUS_BLOCK and the
 // buffer are probed, then the ByteOffset rules (behaviours 13, 14). The request is an IRP
-// with a system buffer (buffered I/O); a synchronous file waits for it if the driver
-// pends it, and returns the request's status; an asynchronous file returns STATUS_PENDING
-// for every request (NT Lab takes Vista's side of behaviour 2: even a read at EOF pends,
-// and its completion -- IOSB, event, APC -- follows).
+// with a system buffer (buffered I/O), issued by servicetail.ts: a synchronous file waits
+// for it if the driver pends it, and returns the request's status; an asynchronous file
+// returns STATUS_PENDING for every request (Vista's side of behaviour 2: even a read at
+// EOF pends, and its completion -- IOSB, event, APC -- follows).
 //
 // A synchronous read of a file object the cache already holds first tries fast I/O (NT's
 // "turbo read"): the file system's FastIoRead copies from the cache into the caller's
@@ -13,31 +13,27 @@
 // that is where the file system sets up the cache for it.
 import type { ServiceBody, ServiceCall } from '../ke/services.ts';
 import type { Kernel } from '../kernel.ts';
-import { FILE_OBJECT, IRP, IO_STACK_LOCATION, DEVICE_OBJECT } from '../oblayouts.ts';
+import { FILE_OBJECT, IO_STACK_LOCATION } from '../oblayouts.ts';
 import { IO_STATUS_BLOCK } from '../layouts.ts';
 import { referenceObjectByHandle } from '../ob/handle.ts';
 import { dereferenceObject } from '../ob/object.ts';
 import { obType } from '../ob/types.ts';
-import { allocateIrp, callDriver, nextStackLocation, fastIoReadOf, IRP_MJ_READ, IRP_MJ_WRITE } from './iomgr.ts';
-import { IRP_BUFFERED_IO, IRP_DEALLOCATE_BUFFER, IRP_INPUT_OPERATION, writeUserIosb } from './complete.ts';
-import { FO_SYNCHRONOUS_IO, FO_ALERTABLE_IO } from './file.ts';
-import { waitForObjects, setSignalState } from '../ke/dispatcher.ts';
+import { nextStackLocation, fastIoReadOf, IRP_MJ_READ, IRP_MJ_WRITE } from './iomgr.ts';
+import { writeUserIosb } from './complete.ts';
+import { setSignalState } from '../ke/dispatcher.ts';
+import { allocateCallerIrp, issueCallerRequest, isSynchronous, type CallerRequest } from './servicetail.ts';
 import { EVENT_MODIFY_STATE, FILE_READ_DATA, FILE_WRITE_DATA, FILE_APPEND_DATA } from '../ob/access.ts';
 import { UserMode } from '../ke/irql.ts';
 import {
-  STATUS_SUCCESS, STATUS_PENDING, STATUS_INVALID_PARAMETER, STATUS_USER_APC, STATUS_INVALID_USER_BUFFER, STATUS_END_OF_FILE,
-  STATUS_BUFFER_OVERFLOW,
+  STATUS_SUCCESS, STATUS_INVALID_PARAMETER, STATUS_INVALID_USER_BUFFER, STATUS_END_OF_FILE, STATUS_BUFFER_OVERFLOW,
 } from '../ex/status.ts';
 import { AccessViolation } from '../mm/virtual.ts';
 import { MM_USER_PROBE_ADDRESS } from '../memmap.ts';
 import { fields } from '../struct.ts';
 
 /** The fields a read or write touches, resolved once. */
-const Irp = fields(IRP, ['Thread', 'RequestorMode', 'OriginalFileObject', 'UserIosb', 'UserEvent', 'UserApcRoutine',
-  'UserApcContext', 'UserBuffer', 'PendingReturned', 'SystemBuffer', 'Flags']);
 const Stack = fields(IO_STACK_LOCATION, ['MajorFunction', 'FileObject', 'Length', 'Key', 'ByteOffsetLow', 'ByteOffsetHigh']);
-const File = fields(FILE_OBJECT, ['Flags', 'DeviceObject', 'CurrentByteOffset[0]', 'CurrentByteOffset[1]', 'PrivateCacheMap']);
-const DeviceStackSize = fields(DEVICE_OBJECT, ['StackSize']).StackSize;
+const File = fields(FILE_OBJECT, ['DeviceObject', 'CurrentByteOffset[0]', 'CurrentByteOffset[1]', 'PrivateCacheMap']);
 
 /** ByteOffset {0xFFFFFFFE, -1}: "at the current position" (FILE_USE_FILE_POINTER_POSITION). */
 const USE_FILE_POINTER_LOW = 0xFFFFFFFE, USE_FILE_POINTER_HIGH = 0xFFFFFFFF;
@@ -72,7 +68,7 @@ function transfer(call: ServiceCall, t: Transfer): number {
     const fast = tryFastIoRead(k, r.body, request);
     if (fast !== null) return fast;
   }
-  return issue(k, r.body, request);
+  return issueCallerRequest(k, r.body, request.event, buildIrp(k, request));
 }
 
 /**
@@ -85,7 +81,7 @@ function transfer(call: ServiceCall, t: Transfer): number {
  */
 function tryFastIoRead(k: Kernel, file: number, s: Request): number | null {
   const vm = k.vm;
-  if (!(File.Flags.get(vm, file) & FO_SYNCHRONOUS_IO) || !File.PrivateCacheMap.get(vm, file) || s.apcRoutine) return null;
+  if (!isSynchronous(k, file) || !File.PrivateCacheMap.get(vm, file) || s.apcRoutine) return null;
   const device = File.DeviceObject.get(vm, file);
   const routine = fastIoReadOf(k, device);
   if (!routine) return null;
@@ -99,14 +95,15 @@ function tryFastIoRead(k: Kernel, file: number, s: Request): number | null {
   return done.status;
 }
 
-type Request = IrpSpec & { data: Uint8Array | null };
+/** A read or write as the service captured it: the caller's half, and where in the file. */
+interface Request extends CallerRequest { low: number; high: number; key: number; write: boolean }
 
 /** The checks after the handle's: the caller's buffers, the offset rules (behaviours 13,
  *  14), the event. A status, or the request to issue. */
 function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): Request | number {
   const { kernel: k, mem, previousMode, args } = call;
   const [, eventHandle, apcRoutine, apcContext, iosb, buffer, length, byteOffsetPtr, key] = args;
-  const sync = !!(File.Flags.get(k.vm, file) & FO_SYNCHRONOUS_IO);
+  const sync = isSynchronous(k, file);
   if (previousMode === UserMode) {
     mem.probe(iosb, IO_STATUS_BLOCK.size, true);
     // ProbeForWrite touches every page of a read's buffer (a fault: ACCESS_VIOLATION);
@@ -137,52 +134,16 @@ function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): 
     if (e.status !== STATUS_SUCCESS) return e.status;
     held.push(event = e.body);
   }
-  return { file, event, apcRoutine, apcContext, iosb, buffer, length, low, high: toEnd ? -1 : high, key, write: t.write, mode: previousMode, data };
+  return {
+    file, event, apcRoutine, apcContext, iosb, buffer, length, mode: previousMode, output: !t.write, input: data,
+    low, high: toEnd ? -1 : high, key, write: t.write,
+  };
 }
 
-/** IoCallDriver with the request's IRP; a synchronous file waits for a pended one. */
-function issue(k: Kernel, file: number, request: Request): number {
-  const sync = !!(File.Flags.get(k.vm, file) & FO_SYNCHRONOUS_IO);
-  if (request.event) setSignalState(k, request.event, 0);
-  setSignalState(k, file + FILE_OBJECT.off.Event, 0);
-  const irp = buildIrp(k, request);
-  const status = callDriver(k, File.DeviceObject.get(k.vm, file), irp);
-  // The driver owns the IRP now; its completion drops the file's reference.
-  if (!sync) return STATUS_PENDING;
-  if (status !== STATUS_PENDING) return status;
-  return waitForObjects(k, {
-    objects: [file + FILE_OBJECT.off.Event], waitAll: false, alertable: !!(File.Flags.get(k.vm, file) & FO_ALERTABLE_IO), dueIcount: Infinity,
-    complete: s => s === STATUS_USER_APC ? s : FILE_OBJECT.at(k.vm, file).get('FinalStatus') >>> 0,
-  });
-}
-
-interface IrpSpec {
-  file: number; event: number; apcRoutine: number; apcContext: number; iosb: number; buffer: number; length: number;
-  low: number; high: number; key: number; write: boolean; mode: number;
-}
-
-/** The IRP of a read or write: buffered I/O through a pool buffer of `length` bytes. */
+/** The IRP of a read or write: the caller's half, then the stack location. */
 function buildIrp(k: Kernel, s: Request): number {
   const vm = k.vm;
-  const device = File.DeviceObject.get(vm, s.file);
-  const irp = allocateIrp(k, DeviceStackSize.get(vm, device));
-  Irp.Thread.set(vm, irp, k.currentThread());
-  Irp.RequestorMode.set(vm, irp, s.mode);
-  Irp.OriginalFileObject.set(vm, irp, s.file);
-  Irp.UserIosb.set(vm, irp, s.iosb);
-  Irp.UserEvent.set(vm, irp, s.event);
-  Irp.UserApcRoutine.set(vm, irp, s.apcRoutine);
-  Irp.UserApcContext.set(vm, irp, s.apcContext);
-  Irp.UserBuffer.set(vm, irp, s.buffer);
-  // Vista's side of behaviour 2: every request on an asynchronous file is reported pending,
-  // so its completion -- even an error at once -- queues the caller's APC.
-  if (!(File.Flags.get(vm, s.file) & FO_SYNCHRONOUS_IO)) Irp.PendingReturned.set(vm, irp, 1);
-  if (s.length) {
-    const system = k.pool.allocate(s.length, vm);
-    if (s.data) vm.writeBytes(system, s.data);
-    Irp.SystemBuffer.set(vm, irp, system);
-    Irp.Flags.set(vm, irp, IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | (s.write ? 0 : IRP_INPUT_OPERATION));
-  }
+  const irp = allocateCallerIrp(k, s);
   const st = nextStackLocation(k, irp);
   Stack.MajorFunction.set(vm, st, s.write ? IRP_MJ_WRITE : IRP_MJ_READ);
   Stack.FileObject.set(vm, st, s.file);

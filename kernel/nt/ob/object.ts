@@ -86,7 +86,7 @@ export function renameObject(k: Kernel, body: number, name: string): void {
 }
 
 /** The pool buffer of a UNICODE_STRING writeUnicodeString made goes back to the pool. */
-function releaseUnicodeString(k: Kernel, at: number): void {
+export function releaseUnicodeString(k: Kernel, at: number): void {
   const s = UNICODE_STRING.at(k.vm, at);
   if (s.get('Buffer')) k.pool.release(s.get('Buffer'), s.get('MaximumLength'));
   s.set('Buffer', 0);
