@@ -51,3 +51,21 @@ test('a given page directory is walked on every access (no remembered translatio
   c.mem.write32(pteAddress(PAGE), OTHER_FRAME | 7);
   assert.equal(vm.read32(PAGE), 0x22222222);
 });
+
+test('writeFrom is writeBytes of a slice: a few bytes in one page, bytes across a page, a fault before any byte', () => {
+  const c = machine();
+  const vm = new VirtualMemory(c);
+  const src = Uint8Array.from({ length: 64 }, (_, i) => i + 1);
+  vm.writeFrom(PAGE + 8, src, 10, 3);                          // byte by byte
+  assert.deepEqual([...c.mem.u8.subarray(PAGE + 7, PAGE + 12)], [0, 11, 12, 13, 0]);
+  const next = PAGE + 0x1000;
+  vm.writeFrom(next - 2, src, 0, 4);                           // across the page boundary
+  assert.deepEqual([...vm.readBytes(next - 2, 4)], [1, 2, 3, 4]);
+  vm.writeFrom(PAGE + 0x100, src, 0, 40);                      // more than a few: one set
+  assert.deepEqual([...c.mem.u8.subarray(PAGE + 0x100, PAGE + 0x128)], [...src.subarray(0, 40)]);
+  c.mem.write32(pteAddress(PAGE), 0);
+  c.mmu.invalidate(PAGE);
+  c.mem.u8.fill(0xEE, PAGE + 0x200, PAGE + 0x204);
+  assert.throws(() => vm.writeFrom(PAGE + 0x200, src, 0, 4), AccessViolation);
+  assert.deepEqual([...c.mem.u8.subarray(PAGE + 0x200, PAGE + 0x204)], [0xEE, 0xEE, 0xEE, 0xEE], 'nothing written');
+});

@@ -14,7 +14,7 @@ import { AccessViolation } from '../mm/virtual.ts';
 import { queryInformation, setInformation } from './fsinfo.ts';
 import { queryVolumeInformation, flushBuffers } from './fsvolume.ts';
 import { directoryControl, releaseCcb } from './fsdir.ts';
-import { cachedRead, invalidateFile, initializeCacheMap, uninitializeCacheMap } from './fscache.ts';
+import { cachedRead, copyRead, invalidateFile, initializeCacheMap, uninitializeCacheMap } from './fscache.ts';
 import { checkAndSetShareAccess, removeShareAccess } from './share.ts';
 import { checkOpen, addOpen, removeOpen, setDeletePending } from './fcb.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
@@ -135,13 +135,13 @@ function read(k: Kernel, _device: number, irp: number): number {
  */
 function fastIoRead(k: Kernel, file: number, offset: number, length: number, buffer: number): FastIoResult | null {
   if (length === 0) return { status: STATUS_SUCCESS, information: 0 };
-  const r = cachedRead(k, File.FsContext.get(k.vm, file), offset, length);
-  if (!r.ok) return null;
-  if (r.value.length === 0) return { status: STATUS_END_OF_FILE, information: 0 };
-  try { k.vm.writeBytes(buffer, r.value); }
+  let copied: number;
+  try { copied = copyRead(k, File.FsContext.get(k.vm, file), offset, length, buffer); }
   catch (e) { if (e instanceof AccessViolation) return null; throw e; }
-  advance(k, file, offset + r.value.length);
-  return { status: STATUS_SUCCESS, information: r.value.length };
+  if (copied < 0) return null;
+  if (copied === 0) return { status: STATUS_END_OF_FILE, information: 0 };
+  advance(k, file, offset + copied);
+  return { status: STATUS_SUCCESS, information: copied };
 }
 
 function write(k: Kernel, _device: number, irp: number): number {

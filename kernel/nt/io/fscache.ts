@@ -61,6 +61,30 @@ export function cachedRead(k: Kernel, node: number, offset: number, length: numb
   return { ok: true, value: out };
 }
 
+/**
+ * CcCopyRead: up to `length` bytes at `offset` of the file copied from the cache into
+ * guest memory at `buffer` (through the kernel's view: a fault there is thrown before any
+ * byte is written). Returns how many (0 at or past the end of file), or -1 when the disk
+ * failed: the caller's fast path then says FALSE and the IRP path reports the error.
+ * A read within the piece used last (a loop of small reads) goes straight to it.
+ */
+export function copyRead(k: Kernel, node: number, offset: number, length: number, buffer: number): number {
+  const c = cacheOf(k), size = c.sizes.get(node);
+  if (size !== undefined && c.last !== null) {
+    const available = Math.max(0, Math.min(length, size - offset));
+    const index = Math.floor(offset / PIECE), start = offset - index * PIECE;
+    if (available === 0) return 0;
+    if (node * NODE_STRIDE + index === c.lastKey && start + available <= c.last.length) {
+      k.vm.writeFrom(buffer, c.last, start, available);
+      return available;
+    }
+  }
+  const r = cachedRead(k, node, offset, length);
+  if (!r.ok) return -1;
+  if (r.value.length) k.vm.writeBytes(buffer, r.value);
+  return r.value.length;
+}
+
 function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Uint8Array> {
   const key = node * NODE_STRIDE + index;
   if (key === c.lastKey && c.last) return { ok: true, value: c.last };

@@ -20,6 +20,8 @@ const LARGE_PAGE_MASK = 0x3FFFFF;
 /** Translations remembered by a VirtualMemory of the current address space: a direct-mapped
  *  table of this many pages. */
 const TLB_SLOTS = 64;
+/** Up to this many bytes, writeFrom copies byte by byte (see there). */
+const SMALL_COPY = 16;
 /** A remembered translation: the frame, and the U/S and R/W bits of both levels combined. */
 const TLB_BITS = PTE_US | PTE_RW;
 
@@ -186,6 +188,15 @@ export class VirtualMemory implements GuestAccess {
       if (mmu.codePages[pa >>> PAGE_SHIFT]) mmu.onCodeWrite(pa, n);
       this.cpu.mem.u8.set(bytes.subarray(from, from + n), pa);
     }
+  }
+
+  /** `writeBytes(va, src.subarray(start, start + n))`, without making the view when a few
+   *  bytes land in one page: a one-byte ReadFile's copy is then a store, not a new typed
+   *  array and a TypedArray.set. */
+  writeFrom(va: number, src: Uint8Array, start: number, n: number): void {
+    if (n > SMALL_COPY || (va & PAGE_MASK) + n > PAGE_SIZE) { this.writeBytes(va, src.subarray(start, start + n)); return; }
+    const pa = this.translate(va), u8 = this.writeWithin(pa, n).u8;
+    for (let i = 0; i < n; i++) u8[pa + i] = src[start + i];
   }
 
   /** Sets `length` bytes at `va` to `value`, through the kernel's view like writeBytes
