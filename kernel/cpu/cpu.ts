@@ -12,7 +12,7 @@ import { CodeCache, MAX_BLOCK, type Block } from './compile.ts';
 import { helpers } from './ops/helpers.ts';
 import { PortBus } from './ports.ts';
 import { deliverException, deliverInterrupt } from './interrupts.ts';
-import { isCode, isData, ATTR_EXPAND_DOWN, ATTR_READABLE, ATTR_WRITABLE } from './segments.ts';
+import { isFlatData, readEndOf, writeEndOf } from './segments.ts';
 import {
   CpuFault, TripleFault, IF, TF, RF, DB, CS, SS, ESP, CR0_ET,
   type LinearAddress, type Selector, type Vector,
@@ -179,19 +179,20 @@ export class Cpu {
 
   /** Fills a segment register's hidden part and recomputes whether it needs checks. */
   setSegmentCache(s: number, sel: Selector, base: number, limit: number, attr: number): void {
+    this.setSegmentImage(s, sel, base, limit, attr, isFlatData(base, limit, attr), readEndOf(limit, attr), writeEndOf(limit, attr));
+  }
+
+  /** setSegmentCache with the derived parts already worked out (a decoded descriptor
+   *  carries them: segments.ts loadDescriptor). */
+  setSegmentImage(s: number, sel: Selector, base: number, limit: number, attr: number, flatData: boolean, readEnd: number, writeEnd: number): void {
     this.seg[s] = sel;
     this.segBase[s] = base | 0;
     this.segLimit[s] = limit >>> 0;
     this.segAttr[s] = attr;
-    // Flat: present writable expand-up data (or, for CS, code), base 0, limit 4 GiB.
-    const flat = base === 0 && limit >>> 0 === 0xffffffff && (attr & 0x80) !== 0 &&
-      (s === CS ? (attr & 0x18) === 0x18 : (attr & 0x1e) === 0x12);
     // CS is always checked: writes through a cs: override must #GP.
-    if (flat && s !== CS) this.segCheck &= ~(1 << s); else this.segCheck |= 1 << s;
-    const code = isCode(attr), expandDown = isData(attr) && (attr & ATTR_EXPAND_DOWN) !== 0;
-    const usable = attr !== 0 && !expandDown;
-    this.segReadEnd[s] = usable && (!code || (attr & ATTR_READABLE)) ? limit >>> 0 : -1;
-    this.segWriteEnd[s] = usable && !code && (attr & ATTR_WRITABLE) ? limit >>> 0 : -1;
+    if (flatData && s !== CS) this.segCheck &= ~(1 << s); else this.segCheck |= 1 << s;
+    this.segReadEnd[s] = readEnd;
+    this.segWriteEnd[s] = writeEnd;
   }
 
   // ---- running ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import {
   CpuFault, TripleFault, GP, NP, TS, SS_VEC, DF_VEC, DE, PF_VEC, BR, UD, NM, MF, AC_VEC, CS, SS, ESP,
   DS, ES, FS, GS, TF, IF, NT, RF, VM, hasErrorCode, EXCEPTION_NAMES, type Vector,
 } from './types.ts';
-import { readDescriptor, readSystemEntry, isCode, isData, dpl, loadCodeSegment, markAccessed, ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE } from './segments.ts';
+import { readDescriptor, readSystemEntry, isCode, isData, dpl, loadCodeSegment, loadDescriptor, ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE } from './segments.ts';
 import { frame, pushFrame, pushCurrent } from './stack.ts';
 
 /** How the CPU came to the vector: its rules differ (gate DPL, EXT bit, error code). */
@@ -103,8 +103,7 @@ function deliver(c: Cpu, v: Vector, src: Source, errorCode: number | undefined, 
       throw new CpuFault(TS, (newSs & 0xfffc) + ext);
     if (!(sd.attr & ATTR_PRESENT)) throw new CpuFault(SS_VEC, (newSs & 0xfffc) + ext);
     const esp = pushFrame(c, sd.base, newEsp, n, 4, false);
-    markAccessed(c, sd);
-    c.setSegmentCache(SS, newSs, sd.base, sd.limit, sd.attr | 1);
+    loadDescriptor(c, SS, newSs, sd);
     c.regs[ESP] = esp;
   } else {
     pushCurrent(c, n);

@@ -18,6 +18,12 @@ export interface Descriptor {
   readonly attr: number;
   /** Linear address of the descriptor in its table (to set the accessed bit). */
   readonly addr: number;
+  /** What a load of it leaves in the register's hidden part besides base, limit and
+   *  attributes (Cpu.setSegmentCache), worked out once per decode: whether a data
+   *  register loaded with it is flat, and the last offsets a read and a write may touch. */
+  readonly flatData: boolean;
+  readonly readEnd: number;
+  readonly writeEnd: number;
 }
 
 export const ATTR_PRESENT = 0x80, ATTR_S = 0x10, ATTR_CODE = 0x08, ATTR_CONFORMING = 0x04,
@@ -85,11 +91,40 @@ export function decodeDescriptor(lo: number, hi: number, addr = 0): Descriptor {
   let limit = (lo & 0xffff) | (hi & 0xf0000);
   const attr = ((hi >>> 8) & 0xff) | (((hi >>> 20) & 0xf) << 8);
   if (hi & 0x800000) limit = ((limit << 12) | 0xfff) >>> 0;
-  return { base, limit: limit >>> 0, attr, addr };
+  limit >>>= 0;
+  const loaded = attr | ATTR_ACCESSED;
+  return { base, limit, attr, addr, flatData: isFlatData(base, limit, loaded), readEnd: readEndOf(limit, loaded), writeEnd: writeEndOf(limit, loaded) };
+}
+
+/** A data register with this hidden part needs no checks: base 0, limit 4 GiB, present,
+ *  writable expand-up data. (CS is always checked: writes through cs: must #GP.) */
+export function isFlatData(base: number, limit: number, attr: number): boolean {
+  return base === 0 && limit >>> 0 === 0xffffffff && (attr & ATTR_PRESENT) !== 0 && (attr & 0x1e) === (ATTR_S | ATTR_WRITABLE);
+}
+
+/** The highest offset a read through the segment may touch that passes every check (the
+ *  limit of an expand-up segment that can be read), or -1: checkSegment must decide
+ *  (null, not readable, expand-down). Compiled code compares against it inline. */
+export function readEndOf(limit: number, attr: number): number {
+  return usableInline(attr) && (!isCode(attr) || (attr & ATTR_READABLE)) ? limit >>> 0 : -1;
+}
+
+/** The same for a write: writable expand-up data only. */
+export function writeEndOf(limit: number, attr: number): number {
+  return usableInline(attr) && !isCode(attr) && (attr & ATTR_WRITABLE) ? limit >>> 0 : -1;
+}
+
+const usableInline = (attr: number): boolean => attr !== 0 && !(isData(attr) && (attr & ATTR_EXPAND_DOWN) !== 0);
+
+/** Loads segment register `s` from a descriptor that passed the checks for it: the
+ *  accessed bit set in the table, as the hardware does, and the hidden part filled. */
+export function loadDescriptor(c: Cpu, s: number, sel: Selector, d: Descriptor): void {
+  markAccessed(c, d);
+  c.setSegmentImage(s, sel, d.base, d.limit, d.attr | ATTR_ACCESSED, d.flatData, d.readEnd, d.writeEnd);
 }
 
 /** Sets the accessed bit in the descriptor table, as the hardware does on a load. */
-export function markAccessed(c: Cpu, d: Descriptor): void {
+function markAccessed(c: Cpu, d: Descriptor): void {
   if (!(d.attr & ATTR_ACCESSED)) c.mmu.wrSys((d.addr + 5) | 0, 1, (d.attr | ATTR_ACCESSED) & 0xff);
 }
 
@@ -114,14 +149,12 @@ export function loadSegment(c: Cpu, s: number, sel: Selector): void {
     if (!conformingCode && (rpl > dpl(d.attr) || c.cpl > dpl(d.attr))) gpFault(sel);
     if (!(d.attr & ATTR_PRESENT)) throw new CpuFault(NP, sel & 0xfffc);
   }
-  markAccessed(c, d);
-  c.setSegmentCache(s, sel, d.base, d.limit, d.attr | ATTR_ACCESSED);
+  loadDescriptor(c, s, sel, d);
 }
 
 /** Loads CS for a far transfer to a code segment already checked by the caller. */
 export function loadCodeSegment(c: Cpu, sel: Selector, d: Descriptor, cpl: number): void {
-  markAccessed(c, d);
-  c.setSegmentCache(CS, (sel & 0xfffc) | cpl, d.base, d.limit, d.attr | ATTR_ACCESSED);
+  loadDescriptor(c, CS, (sel & 0xfffc) | cpl, d);
   c.setCpl(cpl);
 }
 

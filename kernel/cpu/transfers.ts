@@ -7,7 +7,7 @@ import {
   type Selector,
 } from './types.ts';
 import {
-  readDescriptor, isCode, isData, dpl, loadCodeSegment, markAccessed, gpFault,
+  readDescriptor, isCode, isData, dpl, loadCodeSegment, loadDescriptor, gpFault,
   ATTR_PRESENT, ATTR_CONFORMING, ATTR_WRITABLE, type Descriptor,
 } from './segments.ts';
 import { frame, pushCurrent, peek } from './stack.ts';
@@ -80,8 +80,7 @@ export function farReturn(c: Cpu, release: number, size: 2 | 4): void {
     const esp = p[0], ss = p[1];
     const sd = checkReturnStack(c, ss & 0xffff, rpl);
     loadCodeSegment(c, sel, d, rpl);
-    markAccessed(c, sd);
-    c.setSegmentCache(SS, ss & 0xffff, sd.base, sd.limit, sd.attr | 1);
+    loadDescriptor(c, SS, ss & 0xffff, sd);
     c.regs[ESP] = (esp + release) | 0;
     nullInaccessibleSegments(c);
   }
@@ -117,8 +116,7 @@ export function interruptReturn(c: Cpu, size: 2 | 4): void {
     const esp = p[0], ss = p[1];
     const sd = checkReturnStack(c, ss & 0xffff, rpl);
     loadCodeSegment(c, sel, d, rpl);
-    markAccessed(c, sd);
-    c.setSegmentCache(SS, ss & 0xffff, sd.base, sd.limit, sd.attr | 1);
+    loadDescriptor(c, SS, ss & 0xffff, sd);
     c.regs[ESP] = size === 2 ? (c.regs[ESP] & ~0xffff) | (esp & 0xffff) : esp;
     nullInaccessibleSegments(c);
   }
