@@ -81,7 +81,7 @@ function transfer(call: ServiceCall, t: Transfer): number {
  */
 function tryFastIoRead(k: Kernel, file: number, s: Request): number | null {
   const vm = k.vm;
-  if (!isSynchronous(k, file) || !File.PrivateCacheMap.get(vm, file) || s.apcRoutine) return null;
+  if (!s.sync || !File.PrivateCacheMap.get(vm, file) || s.apcRoutine) return null;
   const device = File.DeviceObject.get(vm, file);
   const routine = fastIoReadOf(k, device);
   if (!routine) return null;
@@ -96,7 +96,11 @@ function tryFastIoRead(k: Kernel, file: number, s: Request): number | null {
 }
 
 /** A read or write as the service captured it: the caller's half, and where in the file. */
-interface Request extends CallerRequest { low: number; high: number; key: number; write: boolean }
+interface Request extends CallerRequest {
+  low: number; high: number; key: number; write: boolean;
+  /** The file object was opened for synchronous I/O (read once, as NtReadFile does). */
+  sync: boolean;
+}
 
 /** The checks after the handle's: the caller's buffers, the offset rules (behaviours 13,
  *  14), the event. A status, or the request to issue. */
@@ -136,7 +140,7 @@ function prepare(call: ServiceCall, t: Transfer, file: number, held: number[]): 
   }
   return {
     file, event, apcRoutine, apcContext, iosb, buffer, length, mode: previousMode, output: !t.write, input: data,
-    low, high: toEnd ? -1 : high, key, write: t.write,
+    low, high: toEnd ? -1 : high, key, write: t.write, sync,
   };
 }
 

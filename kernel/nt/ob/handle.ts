@@ -48,12 +48,11 @@ export function createHandleTable(k: Kernel, eprocess: number): number {
 
 function tableOf(k: Kernel, eprocess: number) { return HANDLE_TABLE.at(k.vm, EPROCESS.at(k.vm, eprocess).get('ObjectTable')); }
 function entryAt(k: Kernel, eprocess: number, index: number) {
-  const address = entryAddress(k, eprocess, index);
+  const address = entryAddress(k, ObjectTable.get(k.vm, eprocess), index);
   return address ? HANDLE_TABLE_ENTRY.at(k.vm, address) : null;
 }
-/** The address of entry `index` of `eprocess`'s table, or 0 beyond its capacity. */
-function entryAddress(k: Kernel, eprocess: number, index: number): number {
-  const table = ObjectTable.get(k.vm, eprocess);
+/** The address of entry `index` of a HANDLE_TABLE, or 0 beyond its capacity. */
+function entryAddress(k: Kernel, table: number, index: number): number {
   if (index < 0 || index >= Table.Capacity.get(k.vm, table)) return 0;
   return Table.Table.get(k.vm, table) + index * HANDLE_TABLE_ENTRY.size;
 }
@@ -96,8 +95,9 @@ export interface HandleInfo { body: number; access: number; attributes: number }
 
 /** The entry a handle names in `eprocess`'s table, or null. */
 export function lookupHandle(k: Kernel, eprocess: number, handle: number): HandleInfo | null {
-  if ((handle >>> 0) & ~HANDLE_TAG_BITS && ObjectTable.get(k.vm, eprocess)) {
-    const e = entryAddress(k, eprocess, handleToIndex(handle & ~HANDLE_TAG_BITS));
+  const table = (handle >>> 0) & ~HANDLE_TAG_BITS ? ObjectTable.get(k.vm, eprocess) : 0;
+  if (table) {
+    const e = entryAddress(k, table, handleToIndex(handle & ~HANDLE_TAG_BITS));
     const v = e ? Entry.Object.get(k.vm, e) : 0;
     if (v) return { body: bodyOf(v & ~ENTRY_ATTRIBUTE_BITS), access: Entry.GrantedAccess.get(k.vm, e), attributes: v & ENTRY_ATTRIBUTE_BITS };
   }
