@@ -10,6 +10,14 @@ const IO: Signature = [
   ['IoStatusBlock', 'ptr'], ['Buffer', 'ptr'], ['Length', 'ulong'], ['ByteOffset', 'ptr'], ['Key', 'ptr'],
 ];
 
+/** NtQuery/SetInformationFile(FileHandle, IoStatusBlock, FileInformation, Length, FileInformationClass). */
+const FILE_INFORMATION: Signature = [
+  ['FileHandle', 'handle'], ['IoStatusBlock', 'ptr'], ['FileInformation', 'ptr'], ['Length', 'ulong'], ['FileInformationClass', 'ulong'],
+];
+
+/** NtCreate/Open<Object>(Handle out, DesiredAccess, ObjectAttributes). */
+const OPEN_BY_NAME: Signature = [['Handle', 'ptr'], ['DesiredAccess', 'access'], ['ObjectAttributes', 'ptr']];
+
 export const SIGNATURES: Record<string, Signature> = {
   NtReadFile: IO,
   NtWriteFile: IO,
@@ -40,6 +48,49 @@ export const SIGNATURES: Record<string, Signature> = {
   NtSetInformationProcess: [['ProcessHandle', 'handle'], ['ProcessInformationClass', 'ulong'], ['ProcessInformation', 'ptr'], ['ProcessInformationLength', 'ulong']],
   NtSuspendThread: [['ThreadHandle', 'handle'], ['PreviousSuspendCount', 'ptr']],
   NtResumeThread: [['ThreadHandle', 'handle'], ['PreviousSuspendCount', 'ptr']],
+  NtQueryDirectoryFile: [
+    ['FileHandle', 'handle'], ['Event', 'handle'], ['ApcRoutine', 'ptr'], ['ApcContext', 'ptr'], ['IoStatusBlock', 'ptr'],
+    ['FileInformation', 'ptr'], ['Length', 'ulong'], ['FileInformationClass', 'ulong'], ['ReturnSingleEntry', 'bool'],
+    ['FileName', 'ptr'], ['RestartScan', 'bool'],
+  ],
+  NtQueryInformationFile: FILE_INFORMATION,
+  NtSetInformationFile: FILE_INFORMATION,
+  NtQueryVolumeInformationFile: [['FileHandle', 'handle'], ['IoStatusBlock', 'ptr'], ['FsInformation', 'ptr'], ['Length', 'ulong'], ['FsInformationClass', 'ulong']],
+  NtFlushBuffersFile: [['FileHandle', 'handle'], ['IoStatusBlock', 'ptr']],
+  NtCancelIoFile: [['FileHandle', 'handle'], ['IoStatusBlock', 'ptr']],
+  NtDeleteFile: [['ObjectAttributes', 'ptr']],
+  NtQueryAttributesFile: [['ObjectAttributes', 'ptr'], ['FileInformation', 'ptr']],
+  NtDuplicateObject: [
+    ['SourceProcessHandle', 'handle'], ['SourceHandle', 'handle'], ['TargetProcessHandle', 'handle'], ['TargetHandle', 'ptr'],
+    ['DesiredAccess', 'access'], ['HandleAttributes', 'ulong'], ['Options', 'ulong'],
+  ],
+  NtQueryObject: [['Handle', 'handle'], ['ObjectInformationClass', 'ulong'], ['ObjectInformation', 'ptr'], ['ObjectInformationLength', 'ulong'], ['ReturnLength', 'ptr']],
+  NtCreateDirectoryObject: OPEN_BY_NAME,
+  NtOpenDirectoryObject: OPEN_BY_NAME,
+  NtCreateSymbolicLinkObject: [...OPEN_BY_NAME, ['LinkTarget', 'ptr']],
+  NtOpenSymbolicLinkObject: OPEN_BY_NAME,
+  NtQuerySymbolicLinkObject: [['LinkHandle', 'handle'], ['LinkTarget', 'ptr'], ['ReturnedLength', 'ptr']],
+  NtOpenEvent: OPEN_BY_NAME,
+  NtResetEvent: [['EventHandle', 'handle'], ['PreviousState', 'ptr']],
+  NtPulseEvent: [['EventHandle', 'handle'], ['PreviousState', 'ptr']],
+  NtClearEvent: [['EventHandle', 'handle']],
+  NtWaitForMultipleObjects: [['Count', 'ulong'], ['Handles', 'ptr'], ['WaitType', 'ulong'], ['Alertable', 'bool'], ['Timeout', 'ptr']],
+  NtCreateThread: [
+    ['ThreadHandle', 'ptr'], ['DesiredAccess', 'access'], ['ObjectAttributes', 'ptr'], ['ProcessHandle', 'handle'],
+    ['ClientId', 'ptr'], ['ThreadContext', 'ptr'], ['InitialTeb', 'ptr'], ['CreateSuspended', 'bool'],
+  ],
+  NtRaiseException: [['ExceptionRecord', 'ptr'], ['Context', 'ptr'], ['FirstChance', 'bool']],
+  NtAllocateVirtualMemory: [
+    ['ProcessHandle', 'handle'], ['BaseAddress', 'ptr'], ['ZeroBits', 'ulong'], ['RegionSize', 'ptr'], ['AllocationType', 'ulong'], ['Protect', 'ulong'],
+  ],
+  NtFreeVirtualMemory: [['ProcessHandle', 'handle'], ['BaseAddress', 'ptr'], ['RegionSize', 'ptr'], ['FreeType', 'ulong']],
+  NtProtectVirtualMemory: [
+    ['ProcessHandle', 'handle'], ['BaseAddress', 'ptr'], ['NumberOfBytesToProtect', 'ptr'], ['NewAccessProtection', 'ulong'], ['OldAccessProtection', 'ptr'],
+  ],
+  NtQueryVirtualMemory: [
+    ['ProcessHandle', 'handle'], ['BaseAddress', 'ptr'], ['MemoryInformationClass', 'ulong'], ['MemoryInformation', 'ptr'],
+    ['MemoryInformationLength', 'ulong'], ['ReturnLength', 'ptr'],
+  ],
   NtUserGetThreadState: [['Routine', 'ulong']],
   NtUserGetTickCount: [],
   NtGdiFlush: [],
