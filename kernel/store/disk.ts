@@ -81,6 +81,17 @@ export class VirtualDisk {
     return VirtualDisk.open(IN_MEMORY, { ...options, create: true });
   }
 
+  /** A disk in memory holding a copy of `image()` of another: changes to either do not
+   *  reach the other. */
+  static fromImage(image: Buffer, options: Omit<DiskOptions, 'create'>): VirtualDisk {
+    return new VirtualDisk(openDatabase(image, { create: false, synchronous: options.synchronous }), IN_MEMORY, options.clock);
+  }
+
+  /** The whole disk as one database image (SQLite's serialization), for fromImage. */
+  image(): Buffer {
+    return this.db.serialize();
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

@@ -101,12 +101,14 @@ export interface OpenOptions {
 /**
  * Opens (or creates) the database behind a disk, with its settings applied and its
  * format checked. Throws DiskFormatError, naming `file`, if it is not a usable disk.
+ * `file` may also be a database image (VirtualDisk.image): it is opened in memory.
  */
-export function openDatabase(file: string, options: OpenOptions): Database.Database {
-  if (!options.create && file !== IN_MEMORY && !existsSync(file)) throw new DiskFormatError(`no disk '${file}' (make one with: ntlab disk new ${file})`);
+export function openDatabase(source: string | Buffer, options: OpenOptions): Database.Database {
+  const file = typeof source === 'string' ? source : 'a disk image';
+  if (typeof source === 'string' && !options.create && source !== IN_MEMORY && !existsSync(source)) throw new DiskFormatError(`no disk '${file}' (make one with: ntlab disk new ${file})`);
   let db: Database.Database;
   try {
-    db = new Database(file, { fileMustExist: !options.create });
+    db = typeof source === 'string' ? new Database(source, { fileMustExist: !options.create }) : new Database(source);
   } catch (e) {
     throw new DiskFormatError(`cannot open disk '${file}': ${describe(e)}`);
   }

@@ -68,6 +68,23 @@ test('two default disks are identical, in memory and on file', () => withTempDir
   inMemory.close();
 }));
 
+test('each in-memory default disk is its own copy: a change to one is not in another', () => {
+  const a = defaultDiskInMemory(), b = defaultDiskInMemory();
+  const root = (d: VirtualDisk) => unwrap(d.volume('C')).root;
+  const made = unwrap(a.create(root(a), 'ONLY.TXT'));
+  unwrap(a.write(made.id, 0, Buffer.from('a')));
+  const readme = unwrap(a.lookup(unwrap(a.volume('C')).id, ['README.TXT']));
+  unwrap(a.write(readme.id, 0, Buffer.from('changed')));
+  assert.equal(b.lookup(unwrap(b.volume('C')).id, ['ONLY.TXT']).ok, false, 'the new file is only on the first');
+  const c = defaultDiskInMemory();
+  for (const d of [b, c]) {
+    const r = unwrap(d.lookup(unwrap(d.volume('C')).id, ['README.TXT']));
+    assert.deepEqual(unwrap(d.read(r.id, 0, r.endOfFile)), README_TEXT, 'README.TXT as made');
+    assert.deepEqual(d.verify(), []);
+  }
+  for (const d of [a, b, c]) d.close();
+});
+
 test('ntlab run --disk FILE: a missing FILE becomes a default disk and is kept; an existing one is used', () => withTempDir(dir => {
   const file = join(dir, 'machine.disk');
   const first = openOrCreateDefaultDisk(file, fixedClock(DEFAULT_DISK_TIME + 1n));
