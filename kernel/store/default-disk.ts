@@ -114,7 +114,7 @@ export function createDefaultDisk(file: string, capacityBytes?: number): void {
  * A default disk in memory, for a machine started without --disk (nothing is kept). The
  * files bear DEFAULT_DISK_TIME, or the times `clock` gives as they are made. With the
  * fixed time every such disk is the same: it is built once per process and each caller
- * gets a copy of its image (writing BIG.DAT's 4 MiB took 40-110 ms per machine).
+ * gets a copy of its image (writing BIG.DAT's 4 MiB took 40-115 ms per machine).
  */
 export function defaultDiskInMemory(clock?: Clock): VirtualDisk {
   if (clock) {

@@ -100,8 +100,8 @@ export interface OpenOptions {
 
 /**
  * Opens (or creates) the database behind a disk, with its settings applied and its
- * format checked. Throws DiskFormatError, naming `file`, if it is not a usable disk.
- * `file` may also be a database image (VirtualDisk.image): it is opened in memory.
+ * format checked. `source` is a file name, or a database image (VirtualDisk.image) to
+ * open in memory. Throws DiskFormatError, naming it, if it is not a usable disk.
  */
 export function openDatabase(source: string | Buffer, options: OpenOptions): Database.Database {
   const file = typeof source === 'string' ? source : 'a disk image';
