@@ -19,6 +19,10 @@
 // Writes to a physical page that holds code reach `invalidate` (the MMU keeps no write
 // translation for such pages), which drops the blocks overlapping the written bytes, so
 // self-modifying code works.
+//
+// An instruction that straddles a page boundary ends its block, whose bytes then lie in
+// two physical pages: the block keeps the second one's (its tail), is tracked on both for
+// writes, and is used only while the next linear page still maps there.
 import { decodeOne, type Insn } from './decode.ts';
 import { Gen, BLOCK_PROLOGUE } from './codegen.ts';
 import { emitterFor } from './ops/index.ts';
@@ -33,14 +37,16 @@ export interface Block {
   eip: number;
   /** Physical address of the first byte. */
   phys: number;
-  /** Physical address one past the last byte. */
+  /** Physical address one past the block's last byte in its first page. */
   physEnd: number;
+  /** When the last instruction straddles into the next page: the physical address of that
+   *  page's first byte and one past the instruction's last byte there (else -1, -1). */
+  tail: number;
+  tailEnd: number;
   insns: Insn[];
   fn: BlockFn;
   /** The generated source, for the UI's "show compiled code" and for debugging. */
   source: string;
-  /** False when an instruction straddles two pages: such blocks are not cached. */
-  cacheable: boolean;
   /** The blocks that ran after this one (see Cpu.execChained), valid while the cache's
    *  epoch is `linkEpoch` and the CPL is `linkCpl`. */
   exitA: Block | null;
@@ -91,7 +97,6 @@ export class CodeCache {
 
   /** Remembers that `to` ran after `from` (two exits per block, the newest replacing). */
   link(from: Block, to: Block, cpl: number): void {
-    if (!to.cacheable || !from.cacheable) return;
     if (from.linkEpoch !== this.epoch || from.linkCpl !== cpl) {
       from.exitA = from.exitB = null;
       from.linkEpoch = this.epoch;
@@ -106,9 +111,10 @@ export class CodeCache {
   get(eip: number, phys: number, one: boolean): Block {
     const map = one ? this.single : this.blocks;
     const b = map.get(phys);
-    if (b !== undefined && b.eip === eip) return b;
+    if (b !== undefined && b.eip === eip && (b.tail < 0 || this.cpu.mmu.cachedFetchFrame(nextPage(eip)) === b.tail)) return b;
     const nb = this.compile(eip, phys, one ? 1 : MAX_BLOCK);
-    if (nb.cacheable) { map.set(phys, nb); this.track(nb); }
+    map.set(phys, nb);
+    this.track(nb);
     return nb;
   }
 
@@ -119,7 +125,7 @@ export class CodeCache {
     const set = this.pageBlocks.get(ppn);
     if (!set) return;
     for (const b of [...set]) {
-      if (!(b.phys < pa + len && pa < b.physEnd)) continue;
+      if (!(b.phys < pa + len && pa < b.physEnd) && !(b.tail < pa + len && pa < b.tailEnd)) continue;
       if (b === this.cpu.running) this.cpu.staleBlock = true;
       this.drop(b);
     }
@@ -141,8 +147,15 @@ export class CodeCache {
   }
 
   private track(b: Block): void {
-    for (let l = b.phys >>> LINE_SHIFT; l <= (b.physEnd - 1) >>> LINE_SHIFT; l++) this.lines[l]++;
-    const ppn = b.phys >>> PAGE_SHIFT;
+    this.trackRange(b, b.phys, b.physEnd);
+    if (b.tail >= 0) this.trackRange(b, b.tail, b.tailEnd);
+  }
+
+  /** Counts the block on the lines of [from, to) and lists it on their page, whose write
+   *  translations go (markCode). */
+  private trackRange(b: Block, from: number, to: number): void {
+    for (let l = from >>> LINE_SHIFT; l <= (to - 1) >>> LINE_SHIFT; l++) this.lines[l]++;
+    const ppn = from >>> PAGE_SHIFT;
     let set = this.pageBlocks.get(ppn);
     if (!set) { set = new Set(); this.pageBlocks.set(ppn, set); }
     set.add(b);
@@ -151,23 +164,25 @@ export class CodeCache {
 
   private drop(b: Block): void {
     this.epoch++;
-    for (let l = b.phys >>> LINE_SHIFT; l <= (b.physEnd - 1) >>> LINE_SHIFT; l++) this.lines[l]--;
-    const ppn = b.phys >>> PAGE_SHIFT;
-    const set = this.pageBlocks.get(ppn);
-    if (set) {
-      set.delete(b);
-      if (set.size === 0) { this.pageBlocks.delete(ppn); this.cpu.mmu.unmarkCode(ppn); }
-    }
+    this.untrackRange(b, b.phys, b.physEnd);
+    if (b.tail >= 0) this.untrackRange(b, b.tail, b.tailEnd);
     if (this.blocks.get(b.phys) === b) this.blocks.delete(b.phys);
     if (this.single.get(b.phys) === b) this.single.delete(b.phys);
+  }
+
+  private untrackRange(b: Block, from: number, to: number): void {
+    const ppn = from >>> PAGE_SHIFT;
+    const set = this.pageBlocks.get(ppn);
+    if (!set || !set.delete(b)) return;
+    for (let l = from >>> LINE_SHIFT; l <= (to - 1) >>> LINE_SHIFT; l++) this.lines[l]--;
+    if (set.size === 0) { this.pageBlocks.delete(ppn); this.cpu.mmu.unmarkCode(ppn); }
   }
 
   private compile(eip: number, phys: number, max: number): Block {
     this.compiled++;
     const insns: Insn[] = [];
     const body: string[] = [];
-    let cacheable = true;
-    let pc = eip, knownOp = -1, physEnd = phys, lastGen: Gen | null = null;
+    let pc = eip, knownOp = -1, physEnd = phys, tail = -1, tailEnd = -1, lastGen: Gen | null = null;
     const bps = this.cpu.breakpoints;
     for (let n = 0; n < max; n++) {
       if (n > 0 && bps.size && bps.has(pc >>> 0)) break;
@@ -176,7 +191,7 @@ export class CodeCache {
       const g = new Gen(insn, knownOp);
       emitterFor(insn)(g);
       if (n > 0 && g.readsClock) break;
-      if (((pc & PAGE_MASK) + insn.len) > PAGE_MASK + 1) cacheable = false;
+      const straddles = ((pc & PAGE_MASK) + insn.len) > PAGE_MASK + 1;
       insns.push(insn);
       if (g.mayFault || g.branches || g.endsBlock) body.push(`c.eip=${insn.eip};`);
       body.push(...g.out);
@@ -188,8 +203,17 @@ export class CodeCache {
         body.push(`if(c.staleBlock){c.staleBlock=false;${g.branches ? '' : `c.eip=${next};`}c.icount+=${n + 1};return;}`);
       knownOp = g.flagsOut;
       lastGen = g;
-      physEnd = phys + (pc + insn.len - eip);
-      pc = (pc + insn.len) | 0;
+      if (straddles) {
+        // Its fetch translated the next page already: no walk, no fault here.
+        const page = nextPage(pc);
+        tail = this.cpu.mmu.fetchPhys(page);
+        tailEnd = tail + (next - page);
+        physEnd = phys + (page - eip);
+      } else {
+        physEnd = phys + (pc + insn.len - eip);
+      }
+      pc = next;
+      if (straddles) break;
       // A conditional branch not taken goes on in this block (fewer blocks to chain on
       // paths like KiServiceExit's checks); taken, it leaves here. Not one back to the
       // block's start: that ends a loop block (below).
@@ -206,7 +230,7 @@ export class CodeCache {
     const source = loops
       ? `${BLOCK_PROLOGUE}\nfor(;;){\n${body.join('\n')}\nc.icount+=${n};\nif(c.eip!==${eip}||c.icount+${n}>c.limit)return;\n}`
       : `${BLOCK_PROLOGUE}\n${body.join('\n')}\nc.icount+=${n};`;
-    return { eip, phys, physEnd, insns, fn: functionFor(source, eip), source, cacheable, exitA: null, exitB: null, linkEpoch: -1, linkCpl: -1 };
+    return { eip, phys, physEnd, tail, tailEnd, insns, fn: functionFor(source, eip), source, exitA: null, exitB: null, linkEpoch: -1, linkCpl: -1 };
   }
 
   /** Reads and decodes one instruction at linear `pc`, fetching the bytes through the MMU
@@ -246,5 +270,8 @@ export class CodeCache {
     return 0;
   }
 }
+
+/** The linear address of the page after the one holding `lin`. */
+const nextPage = (lin: number): number => ((lin | PAGE_MASK) + 1) | 0;
 
 function hex(v: number): string { return '0x' + (v >>> 0).toString(16).padStart(8, '0'); }

@@ -154,6 +154,13 @@ export class Mmu {
     return e === 0 ? -1 : (e & PAGE_FRAME) | (lin & PAGE_MASK);
   }
 
+  /** The frame an instruction fetch at `lin` would use when its translation is in the
+   *  TLB, else -1: no walk and no fault (the code cache checks a cached block's second page). */
+  cachedFetchFrame(lin: LinearAddress): number {
+    const e = this.tr[lin >>> PAGE_SHIFT];
+    return e === 0 ? -1 : e & PAGE_FRAME;
+  }
+
   /** The physical address of an instruction byte (execute = read on the i386). */
   fetchPhys(lin: LinearAddress): PhysicalAddress {
     const e = this.tr[lin >>> PAGE_SHIFT];
