@@ -54,6 +54,8 @@ export class VirtualDisk {
   private readonly chunks: ChunkStore;
   private readonly inWriteTransaction: <T>(fn: () => Result<T>) => Result<T>;
   private readonly inReadTransaction: <T>(fn: () => T) => T;
+  /** Volumes' root directories, as they are looked up (see rootOf). */
+  private readonly roots = new Map<VolumeId, NodeId>();
 
   private constructor(private readonly db: Database.Database, readonly file: string, private readonly clock: Clock) {
     this.nodes = new NodeTable(db);
@@ -192,21 +194,40 @@ export class VirtualDisk {
    * component before it is 'path-not-found', as NT distinguishes them.
    */
   lookup(volume: VolumeId, components: readonly string[]): Result<NodeInfo> {
-    return this.inReadTransaction(() => {
+    // A path of one step (a file in the root: the common open) is one query, atomic by
+    // itself; a longer one reads every step in one transaction, one view of the disk.
+    return components.length <= 1 ? this.walk(volume, components) : this.inReadTransaction(() => this.walk(volume, components));
+  }
+
+  private walk(volume: VolumeId, components: readonly string[]): Result<NodeInfo> {
+    const root = this.rootOf(volume);
+    if (root === undefined) return fail(StoreError.NoSuchVolume, `no volume ${volume}`);
+    if (components.length === 0) return ok(this.nodes.get(root)!);
+    let dir = root, isDirectory = true, node: NodeInfo | null = null;
+    for (let i = 0; i < components.length; i++) {
+      const name = checkName(components[i]);
+      if (!name.ok) return name;
+      const last = i === components.length - 1;
+      if (!isDirectory) return fail(StoreError.PathNotFound, `'${components.slice(0, i).join('\\')}' is not a directory`);
+      const child = this.nodes.child(dir, nameKey(name.value));
+      if (!child) return fail(last ? StoreError.NotFound : StoreError.PathNotFound, `'${components.slice(0, i + 1).join('\\')}' not found`);
+      node = child;
+      dir = child.id;
+      isDirectory = child.isDirectory;
+    }
+    return ok(node!);
+  }
+
+  /** A volume's root directory. It is made with the volume and never changes (volumes are
+   *  not removed), so it is remembered: walking a path then starts with no query. */
+  private rootOf(volume: VolumeId): NodeId | undefined {
+    let root = this.roots.get(volume);
+    if (root === undefined) {
       const v = this.volumesTable.get(volume);
-      if (!v) return fail(StoreError.NoSuchVolume, `no volume ${volume}`);
-      let node = this.nodes.get(v.root)!;
-      for (let i = 0; i < components.length; i++) {
-        const name = checkName(components[i]);
-        if (!name.ok) return name;
-        const last = i === components.length - 1;
-        if (!node.isDirectory) return fail(StoreError.PathNotFound, `'${components.slice(0, i).join('\\')}' is not a directory`);
-        const child = this.nodes.child(node.id, nameKey(name.value));
-        if (!child) return fail(last ? StoreError.NotFound : StoreError.PathNotFound, `'${components.slice(0, i + 1).join('\\')}' not found`);
-        node = child;
-      }
-      return ok(node);
-    });
+      if (!v) return undefined;
+      this.roots.set(volume, root = v.root);
+    }
+    return root;
   }
 
   /** The entry `name` of directory `dir` (what a relative open through a directory handle does). */
