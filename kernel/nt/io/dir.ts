@@ -13,7 +13,7 @@ import { dereferenceObject, writeUnicodeString, releaseUnicodeString } from '../
 import { obType } from '../ob/types.ts';
 import { UserMode } from '../ke/irql.ts';
 import { IRP_MJ_DIRECTORY_CONTROL, nextStackLocation } from './iomgr.ts';
-import { allocateCallerIrp, issueCallerRequest } from './servicetail.ts';
+import { allocateCallerIrp, issueCallerRequest, isSynchronous, type CallerRequest } from './servicetail.ts';
 import { IO_STACK_LOCATION } from '../oblayouts.ts';
 import { DIRECTORY_NAME_OFFSET, IRP_MN_QUERY_DIRECTORY, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY } from './fsdir.ts';
 import { FILE_LIST_DIRECTORY, EVENT_MODIFY_STATE } from '../ob/access.ts';
@@ -51,9 +51,11 @@ export const NtQueryDirectoryFile: ServiceBody = ({ kernel: k, mem, previousMode
     event = e.body;
   }
   // From here the IRP owns the two references; its completion drops them.
-  const irp = allocateCallerIrp(k, {
+  const request: CallerRequest = {
     file, event, apcRoutine, apcContext, iosb, buffer, length, mode: previousMode, output: true, input: null,
-  });
+    sync: isSynchronous(k, file),
+  };
+  const irp = allocateCallerIrp(k, request);
   const st = IO_STACK_LOCATION.at(k.vm, nextStackLocation(k, irp));
   st.set('MajorFunction', IRP_MJ_DIRECTORY_CONTROL);
   st.set('MinorFunction', IRP_MN_QUERY_DIRECTORY);
@@ -67,7 +69,7 @@ export const NtQueryDirectoryFile: ServiceBody = ({ kernel: k, mem, previousMode
   if (patternAt) writeUnicodeString(k, patternAt, pattern!);
   st.set('Parameters[2]', patternAt);
   try {
-    return issueCallerRequest(k, file, event, irp);
+    return issueCallerRequest(k, request, irp);
   } finally {
     if (patternAt) { releaseUnicodeString(k, patternAt); k.pool.release(patternAt, UNICODE_STRING.size); }
   }

@@ -68,7 +68,7 @@ function transfer(call: ServiceCall, t: Transfer): number {
     const fast = tryFastIoRead(k, r.body, request);
     if (fast !== null) return fast;
   }
-  return issueCallerRequest(k, r.body, request.event, buildIrp(k, request));
+  return issueCallerRequest(k, request, buildIrp(k, request));
 }
 
 /**
@@ -96,11 +96,7 @@ function tryFastIoRead(k: Kernel, file: number, s: Request): number | null {
 }
 
 /** A read or write as the service captured it: the caller's half, and where in the file. */
-interface Request extends CallerRequest {
-  low: number; high: number; key: number; write: boolean;
-  /** The file object was opened for synchronous I/O (read once, as NtReadFile does). */
-  sync: boolean;
-}
+interface Request extends CallerRequest { low: number; high: number; key: number; write: boolean }
 
 /** The checks after the handle's: the caller's buffers, the offset rules (behaviours 13,
  *  14), the event. A status, or the request to issue. */

@@ -34,6 +34,9 @@ export interface CallerRequest {
   buffer: number;
   length: number;
   mode: number;
+  /** The file object was opened for synchronous I/O: read once by the service (NT's
+   *  NtReadFile keeps it as synchronousIo), used here twice. */
+  sync: boolean;
   /** Data coming back to the caller (a read, a directory listing): copied from the system
    *  buffer to `buffer` at completion. */
   output: boolean;
@@ -61,7 +64,7 @@ export function allocateCallerIrp(k: Kernel, r: CallerRequest): number {
   Irp.UserBuffer.set(vm, irp, r.buffer);
   // Vista's side of behaviour 2: every request on an asynchronous file is reported pending,
   // so its completion -- even an error at once -- queues the caller's APC.
-  if (!isSynchronous(k, r.file)) Irp.PendingReturned.set(vm, irp, 1);
+  if (!r.sync) Irp.PendingReturned.set(vm, irp, 1);
   if (r.length) {
     const system = k.pool.allocate(r.length, vm);
     if (r.input) vm.writeBytes(system, r.input);
@@ -75,13 +78,13 @@ export function allocateCallerIrp(k: Kernel, r: CallerRequest): number {
  *  file waits for a pended request (alertably if the file was opened so) and returns its
  *  status; an asynchronous one returns STATUS_PENDING. The events start unsignalled: the
  *  completion sets them. */
-export function issueCallerRequest(k: Kernel, file: number, event: number, irp: number): number {
-  const sync = isSynchronous(k, file);
+export function issueCallerRequest(k: Kernel, r: CallerRequest, irp: number): number {
+  const { file, event } = r;
   if (event) setSignalState(k, event, 0);
   setSignalState(k, file + FILE_OBJECT.off.Event, 0);
   const status = callDriver(k, File.DeviceObject.get(k.vm, file), irp);
   // The driver owns the IRP now; its completion drops the file's and the event's references.
-  if (!sync) return STATUS_PENDING;
+  if (!r.sync) return STATUS_PENDING;
   if (status !== STATUS_PENDING) return status;
   return waitForObjects(k, {
     objects: [file + FILE_OBJECT.off.Event], waitAll: false, alertable: !!(File.Flags.get(k.vm, file) & FO_ALERTABLE_IO), dueIcount: Infinity,
