@@ -14,6 +14,9 @@ export class NonPagedPool {
   private used = PAGE_SIZE;
   /** Free blocks by rounded size (host-side bookkeeping: a cache of what is unused). */
   private readonly free = new Map<number, number[]>();
+  /** Bytes handed out and not released yet (rounded sizes): what NT's pool tagging
+   *  reports, for finding leaks. */
+  inUse = 0;
 
   constructor(private readonly pages: PageAllocator) {}
 
@@ -21,6 +24,7 @@ export class NonPagedPool {
    *  `mem` (for zeroing a reused block) is needed only once blocks are freed. */
   allocate(size: number, mem?: GuestAccess): number {
     const rounded = round(size);
+    this.inUse += rounded;
     const reuse = this.free.get(rounded)?.pop();
     // A reused block is zeroed in one fill (a word at a time costs a translation each).
     if (reuse !== undefined && mem) { zero(mem, reuse, rounded); return reuse; }
@@ -35,6 +39,7 @@ export class NonPagedPool {
   /** ExFreePool: the block (of the size it was allocated with) can be handed out again. */
   release(address: number, size: number): void {
     const rounded = round(size);
+    this.inUse -= rounded;
     let list = this.free.get(rounded);
     if (!list) this.free.set(rounded, list = []);
     list.push(address >>> 0);

@@ -1,12 +1,13 @@
 // Opening files: IopParseDevice (the Device type's parse procedure) makes a FILE_OBJECT
 // for the rest of the name and sends IRP_MJ_CREATE to the device's driver; NtCreateFile
 // and NtOpenFile go through ObOpenObjectByName to it. The last handle to a file sends
-// IRP_MJ_CLEANUP (where a delete-on-close file is deleted).
+// IRP_MJ_CLEANUP (where a delete-on-close file is deleted); the last reference frees the
+// file object's name.
 import type { Kernel } from '../kernel.ts';
 import type { ServiceBody } from '../ke/services.ts';
 import { FILE_OBJECT, IRP, DEVICE_OBJECT } from '../oblayouts.ts';
 import { IO_STATUS_BLOCK } from '../layouts.ts';
-import { createObject, dereferenceObject, referenceObject, objectType, setTypeProcedures, writeUnicodeString, readUnicodeStringAt } from '../ob/object.ts';
+import { createObject, dereferenceObject, referenceObject, objectType, setTypeProcedures, writeUnicodeString, readUnicodeStringAt, releaseUnicodeString } from '../ob/object.ts';
 import { obType } from '../ob/types.ts';
 import { setParseProcedure, lookupObjectName, type LookupRequest, type LookupResult } from '../ob/namespace.ts';
 import { captureObjectAttributes } from '../ob/capture.ts';
@@ -107,6 +108,13 @@ export function sendCleanup(k: Kernel, file: number): void {
   freeIrp(k, irp);
 }
 
+/** IopDeleteFile, the File type's delete procedure (the last reference is gone): the
+ *  name's pool buffer goes back. NT sends IRP_MJ_CLOSE from here too; the drivers in NT Lab
+ *  keep nothing of an open past IRP_MJ_CLEANUP, so there is no close request to send. */
+function deleteFile(k: Kernel, file: number): void {
+  releaseUnicodeString(k, FILE_OBJECT.at(k.vm, file).addressOf('FileName'));
+}
+
 /** File objects opened relative to a file handle (RootDirectory = a directory's handle). */
 function parseFile(k: Kernel, file: number, remaining: string, req: LookupRequest): LookupResult {
   const f = FILE_OBJECT.at(k.vm, file);
@@ -120,7 +128,7 @@ function parseFile(k: Kernel, file: number, remaining: string, req: LookupReques
 export function registerFileParsing(k: Kernel): void {
   setParseProcedure(k, obType(k, 'Device'), parseDevice);
   setParseProcedure(k, obType(k, 'File'), parseFile);
-  setTypeProcedures(k, obType(k, 'File'), { close: closeFile });
+  setTypeProcedures(k, obType(k, 'File'), { close: closeFile, delete: deleteFile });
 }
 
 /** IoCreateFile for a host caller (the standard handles): a handle or an NTSTATUS. */
