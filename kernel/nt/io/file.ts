@@ -165,7 +165,9 @@ export function openFileObject(k: Kernel, mem: Parameters<ServiceBody>[0]['mem']
   if (rs !== STATUS_SUCCESS) return { status: rs, body: 0, attributes: 0 };
   const r = lookupObjectName(k, { root, name: attrs.name, attributes: attrs.attributes, parse: open });
   if (root) dereferenceObject(k, root);
-  return { ...r, attributes: attrs.attributes };
+  // Not `{ ...r, attributes }`: r's shape depends on which parse procedure answered, and
+  // spreading objects of many shapes made V8 build a new hidden class on every open.
+  return { status: r.status, body: r.body, attributes: attrs.attributes };
 }
 
 interface CreateArgs { handleOut: number; access: number; oa: number; iosb: number; fileAttributes: number; share: number; disposition: number; options: number }
