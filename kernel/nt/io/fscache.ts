@@ -4,6 +4,15 @@
 // new end of file, delete) drops what is kept of it. At most MAX_PIECES are kept (least
 // recently used go first).
 //
+// The pieces live in MAX_PIECES slots the cache owns and reuses, as NT's cache manager maps
+// files through a fixed set of views (its VACBs): a piece read from SQLite is copied into a
+// slot, and the blob better-sqlite3 returned is dropped at once, so it dies young and its
+// memory is freed at the next scavenge. A cache of the blobs themselves kept each for
+// hundreds of misses, long enough for V8 to promote it; streaming a large file then left
+// tens of MiB of dead blobs for a full collection, the C heap grew onto new pages, and on
+// the VMs measured each new page cost a fault of 11-20 us (4 of 10 runs of the 64 MiB
+// read loop took ~5,000 faults and fell to 83k-98k reads/s; with slots, none did).
+//
 // A file object that has read through the cache gets a PRIVATE_CACHE_MAP (CcInitializeCacheMap),
 // which tells NtReadFile that fast I/O may serve its next synchronous read without an IRP.
 import type { Kernel } from '../kernel.ts';
@@ -18,15 +27,30 @@ const MAX_PIECES = 256;
 /** Piece keys are node * NODE_STRIDE + piece index: numbers, not a string per lookup. */
 const NODE_STRIDE = 2 ** 32;
 
-/** `pieces` in least-recently-used order; `lastKey`/`last`: the piece used most recently
- *  (already the newest in `pieces`), so the run of small reads within one piece skips
- *  reordering the map on every call. */
-interface Cache { sizes: Map<number, number>; pieces: Map<number, Uint8Array>; lastKey: number; last: Uint8Array | null }
+/** `pieces` in least-recently-used order, each a view of its slot as long as the piece;
+ *  `spare`: slots no piece uses (a file's pieces dropped); `slots`: how many were made;
+ *  `lastKey`/`last`: the piece used most recently (already the newest in `pieces`), so the
+ *  run of small reads within one piece skips reordering the map on every call. */
+interface Cache {
+  sizes: Map<number, number>; pieces: Map<number, Uint8Array>; spare: Uint8Array[]; slots: number;
+  lastKey: number; last: Uint8Array | null;
+}
 const caches = new WeakMap<Kernel, Cache>();
 function cacheOf(k: Kernel): Cache {
   let c = caches.get(k);
-  if (!c) caches.set(k, c = { sizes: new Map(), pieces: new Map(), lastKey: -1, last: null });
+  if (!c) caches.set(k, c = { sizes: new Map(), pieces: new Map(), spare: [], slots: 0, lastKey: -1, last: null });
   return c;
+}
+
+/** A slot for a new piece: a spare one, a new one while fewer than MAX_PIECES exist, or
+ *  the least recently used piece's. */
+function takeSlot(c: Cache): Uint8Array {
+  const spare = c.spare.pop();
+  if (spare) return spare;
+  if (c.slots < MAX_PIECES) { c.slots++; return new Uint8Array(PIECE); }
+  const [key, oldest] = c.pieces.entries().next().value!;
+  c.pieces.delete(key);
+  return new Uint8Array(oldest.buffer);
 }
 
 /** Like VirtualDisk.read, through the cache. The bytes may be a view of a cached piece:
@@ -93,9 +117,10 @@ function pieceOf(k: Kernel, c: Cache, node: number, index: number): Result<Uint8
   else {
     const r = diskOf(k).disk.read(node, index * PIECE, PIECE);
     if (!r.ok) return r;
-    // Kept as a plain Uint8Array: a Buffer's subarray costs several times a typed array's.
-    c.pieces.set(key, piece = new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.length));
-    if (c.pieces.size > MAX_PIECES) c.pieces.delete(c.pieces.keys().next().value!);
+    const slot = takeSlot(c);
+    slot.set(r.value);
+    // A plain Uint8Array view: a Buffer's subarray costs several times a typed array's.
+    c.pieces.set(key, piece = r.value.length === PIECE ? slot : slot.subarray(0, r.value.length));
   }
   c.lastKey = key; c.last = piece;
   return { ok: true, value: piece };
@@ -127,5 +152,9 @@ export function invalidateFile(k: Kernel, node: number): void {
   const c = cacheOf(k);
   if (!c.sizes.delete(node)) return;
   c.lastKey = -1; c.last = null;
-  for (const key of [...c.pieces.keys()]) if (Math.floor(key / NODE_STRIDE) === node) c.pieces.delete(key);
+  for (const [key, piece] of [...c.pieces]) {
+    if (Math.floor(key / NODE_STRIDE) !== node) continue;
+    c.pieces.delete(key);
+    c.spare.push(new Uint8Array(piece.buffer));
+  }
 }
