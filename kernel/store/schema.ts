@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { DiskFormatError } from './errors.ts';
+import { raiseHeapTrimThreshold } from './hostheap.ts';
 
 /** Bumped when the tables change; a disk with a larger number was made by a newer NT Lab. */
 export const SCHEMA_VERSION = 1;
@@ -106,6 +107,7 @@ export interface OpenOptions {
 export function openDatabase(source: string | Buffer, options: OpenOptions): Database.Database {
   const file = typeof source === 'string' ? source : 'a disk image';
   if (typeof source === 'string' && !options.create && source !== IN_MEMORY && !existsSync(source)) throw new DiskFormatError(`no disk '${file}' (make one with: ntlab disk new ${file})`);
+  raiseHeapTrimThreshold();
   let db: Database.Database;
   try {
     db = typeof source === 'string' ? new Database(source, { fileMustExist: !options.create }) : new Database(source);
