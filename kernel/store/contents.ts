@@ -39,6 +39,12 @@ export class ChunkStore {
   /** Bytes [offset, offset+length) of the file; the range must lie within the end of file. */
   read(node: NodeId, offset: number, length: number): Buffer {
     if (length === 0) return Buffer.alloc(0);
+    // From a chunk's start and within it (how the file system's cache reads, a chunk at a
+    // time): the blob as stored, without SQLite copying it once more for substr.
+    if (offset % CHUNK_SIZE === 0 && length <= CHUNK_SIZE) {
+      const data = this.getOne.get(node, offset / CHUNK_SIZE)?.data;
+      if (data && data.length >= length) return data.length === length ? data : data.subarray(0, length);
+    }
     const end = offset + length;
     const parts = this.getParts.all({ node, offset, end, first: Math.floor(offset / CHUNK_SIZE), last: Math.floor((end - 1) / CHUNK_SIZE) });
     // The common case, a read within one chunk that holds all the bytes asked for:

@@ -127,3 +127,21 @@ test('random writes, truncations and reads agree with a plain byte-array model',
   assert.deepEqual(unwrap(disk.read(id, 0, model.length)), model);
   assert.deepEqual(disk.verify(), []);
 });
+
+test('reads from a chunk\'s start, as the file system\'s cache makes: a full chunk, a shorter read, a chunk with a sparse tail, a missing chunk', () => {
+  const { disk, id } = newFile();
+  const full = pattern(CHUNK_SIZE, 5);
+  unwrap(disk.write(id, 0, full));                          // chunk 0: full
+  unwrap(disk.write(id, CHUNK_SIZE, Buffer.from('short')));  // chunk 1: 5 bytes, then zeros
+  unwrap(disk.write(id, 3 * CHUNK_SIZE, Buffer.from('end'))); // chunk 2: none (sparse); chunk 3: 3 bytes
+  assert.deepEqual(unwrap(disk.read(id, 0, CHUNK_SIZE)), full);
+  assert.deepEqual(unwrap(disk.read(id, 0, 4096)), full.subarray(0, 4096));
+  const one = unwrap(disk.read(id, CHUNK_SIZE, CHUNK_SIZE));
+  assert.equal(one.length, CHUNK_SIZE);
+  assert.equal(one.subarray(0, 5).toString(), 'short');
+  assert.ok(one.subarray(5).every(b => b === 0));
+  const gap = unwrap(disk.read(id, 2 * CHUNK_SIZE, CHUNK_SIZE));
+  assert.equal(gap.length, CHUNK_SIZE);
+  assert.ok(gap.every(b => b === 0));
+  assert.equal(unwrap(disk.read(id, 3 * CHUNK_SIZE, CHUNK_SIZE)).toString(), 'end');
+});
