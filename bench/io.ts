@@ -5,9 +5,10 @@
 // 64 MiB file -- and CreateFileA + CloseHandle pairs, per second; beside the same loops
 // as a 32-bit Linux program doing read()/open()/close(), natively when this kernel runs
 // 32-bit ELFs and under qemu-i386, in the same run. Each guest program does its work
-// twice in one machine, and the second time is timed (the first, printed as "cold", also
-// pays for starting the process and warming the machine up), as the reference loops are
-// timed with their process start-up subtracted. Last line:
+// four times in one machine; the last three are timed and their median reported (the
+// first, printed as "cold", also pays for starting the process and warming the machine
+// up), as the reference loops are timed with their process start-up subtracted, best of
+// three. Last line:
 // `io: read1 <n>/s, read4k <n>/s, open-close <n>/s`.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ import type { Workload } from './workloads.ts';
 const MiB = 1 << 20;
 const SMALL = MiB, LARGE = 64 * MiB;
 const OPENS = Number(process.env.BENCH_IO_OPENS ?? 20_000);
+/** Timed passes of each guest program after its warm-up pass; the median is reported. */
+const TIMED_PASSES = 3;
 const SMALL_NAME = 'ONE.DAT', LARGE_NAME = 'SIXTYFOUR.DAT';
 
 /** Deterministic file contents (not zeros: nothing may shortcut them). */
@@ -45,16 +48,17 @@ function diskWithFiles(): VirtualDisk {
   return disk;
 }
 
-/** A guest program: open C:\name, then two passes that ReadFile `size` bytes at a time to
- *  the end (SetFilePointer back to 0 between them), exit with the number of reads in the
- *  second pass that returned data. The first pass warms the machine up; `measured` marks
- *  where the timed part starts. */
+/** A guest program: open C:\name, then 1 + TIMED_PASSES passes that ReadFile `size` bytes
+ *  at a time to the end (SetFilePointer back to 0 between them), exit with the number of
+ *  reads in the last pass that returned data. The first pass warms the machine up; the
+ *  program passes its `measured` label at the start of every timed pass. */
 function readProgram(name: string, size: number): string {
   return `%include "include/win32.inc"
 kernel32 CreateFileA, ReadFile, SetFilePointer, ExitProcess
 section .data
 path: db "C:\\${name}", 0
 got: dd 0
+left: dd ${TIMED_PASSES}
 section .bss
 buf: resb ${size}
 section .text
@@ -63,9 +67,12 @@ start:
     invoke CreateFileA, path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL
     mov esi, eax
     call pass
+again:
     invoke SetFilePointer, esi, 0, NULL, FILE_BEGIN
 measured:
     call pass
+    dec dword [left]
+    jnz again
     invoke ExitProcess, edi
 pass:
     xor edi, edi
@@ -80,12 +87,14 @@ pass:
 `;
 }
 
-/** CreateFileA + CloseHandle `warm` times, then (from `measured`) `n` times. */
+/** CreateFileA + CloseHandle `warm` times, then TIMED_PASSES times (each from the
+ *  `measured` label) `n` times. */
 function openCloseProgram(name: string, warm: number, n: number): string {
   return `%include "include/win32.inc"
 kernel32 CreateFileA, CloseHandle, ExitProcess
 section .data
 path: db "C:\\${name}", 0
+left: dd ${TIMED_PASSES}
 section .text
 global start
 start:
@@ -94,6 +103,8 @@ start:
 measured:
     mov edi, ${n}
     call pairs
+    dec dword [left]
+    jnz measured
     invoke ExitProcess, 0
 pairs:
 .loop:
@@ -108,19 +119,23 @@ pairs:
 const GUEST_DIR = join(import.meta.dirname, '..', 'guest');
 
 interface Rate {
-  /** The timed part: from `measured` to the exit, in a machine already warmed up. */
+  /** The median of the timed passes' rates. */
   steady: number;
+  /** Each timed pass's rate, in order: each starts at `measured`, in a machine already warmed up. */
+  passes: number[];
   /** The part before `measured`, from the program's start (process creation, the first
    *  IRP, compiling the blocks, V8 optimising the host code), per operation it did. */
   cold: number;
-  /** Page faults the host process took during the timed part: each 64 KiB blob
-   *  better-sqlite3 returns is new memory, and on some hosts a first touch costs ~11 us. */
-  faults: number;
+  /** Page faults the host process took during each timed pass (on the VMs measured, a
+   *  page's first touch costs 11-20 us: see docs/benchmarks.md). */
+  faults: number[];
 }
 
 /** Operations per second of the program in a fresh machine, which does `warmOps`
- *  operations before its `measured` label and `ops` after it. The rate after it is the one
- *  reported, as the reference loops' time has their process start-up subtracted. */
+ *  operations before its `measured` label and `ops` after each of its TIMED_PASSES visits
+ *  there. The median pass is the one reported, as the reference loops' time has their
+ *  process start-up subtracted and is the best of three. The breakpoint on `measured`
+ *  stays set (measured: a set breakpoint costs a tight guest loop under 1 %). */
 function emulate(source: string, ops: number, warmOps: number, expectStatus: number | null): Rate {
   const built = assemble(source, { fileName: 'bench.asm', format: 'exe', includeResolver: fsIncludeResolver([GUEST_DIR]) });
   if (!built.ok) throw new Error(built.errors.map(e => e.message).join('\n'));
@@ -133,14 +148,23 @@ function emulate(source: string, ops: number, warmOps: number, expectStatus: num
   const warm = m.run(warmOps * 20_000);
   if (warm.kind !== 'breakpoint') throw new Error(`the benchmark program did not reach its measured part: ${JSON.stringify(warm)} ${m.notices.join('')}`);
   const cold = warmOps / (Number(process.hrtime.bigint() - t0) / 1e9);
-  m.cpu.breakpoints.delete(measured.address);
-  const faults0 = process.resourceUsage().minorPageFault;
-  t0 = process.hrtime.bigint();
-  const r = m.run(ops * 20_000);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const faults = process.resourceUsage().minorPageFault - faults0;
-  if (r.kind !== 'exited' || (expectStatus !== null && r.status !== expectStatus)) throw new Error(`the benchmark program did not finish: ${JSON.stringify(r)} ${m.notices.join('')}`);
-  return { steady: ops / seconds, cold, faults };
+  const passes: number[] = [], faults: number[] = [];
+  for (let pass = 1; pass <= TIMED_PASSES; pass++) {
+    const faults0 = process.resourceUsage().minorPageFault;
+    t0 = process.hrtime.bigint();
+    const r = m.run(ops * 20_000);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    faults.push(process.resourceUsage().minorPageFault - faults0);
+    passes.push(ops / seconds);
+    const finished = pass < TIMED_PASSES ? r.kind === 'breakpoint' : r.kind === 'exited' && (expectStatus === null || r.status === expectStatus);
+    if (!finished) throw new Error(`the benchmark program's timed pass ${pass} did not end as expected: ${JSON.stringify(r)} ${m.notices.join('')}`);
+  }
+  return { steady: median(passes), passes, cold, faults };
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b), mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 // ---- the native loops ---------------------------------------------------------------------
@@ -225,10 +249,11 @@ const reference = (runner: Runner) => ({
 });
 const host = reference('native'), qemu = reference('qemu-i386');
 console.log('ReadFile through the whole path (kernel32 -> int 0x2e -> NtReadFile -> fast I/O, after a first IRP -> file system cache), tracing off');
-console.log('(ntlab: the second pass of the program, in a machine the first pass warmed up; "cold" is that first pass, from process start)');
-console.log(`  ntlab read 1 byte   (1 MiB file) : ${fmt(read1.steady)} (cold ${fmt(read1.cold)}; ${read1.faults} page faults in the timed pass)   native read(): ${fmt(host.read1)}   qemu-i386 read(): ${fmt(qemu.read1)}`);
-console.log(`  ntlab read 4 KiB   (64 MiB file) : ${fmt(read4k.steady)} (cold ${fmt(read4k.cold)}; ${read4k.faults} page faults in the timed pass)   native read(): ${fmt(host.read4k)}   qemu-i386 read(): ${fmt(qemu.read4k)}`);
-console.log(`  ntlab CreateFile+CloseHandle     : ${fmt(openClose.steady)} (cold ${fmt(openClose.cold)}; ${openClose.faults} page faults in the timed pass)   native open+close: ${fmt(host.openClose)}   qemu-i386: ${fmt(qemu.openClose)}`);
+console.log(`(ntlab: the median of ${TIMED_PASSES} timed passes of the program, in a machine its first pass warmed up; "cold" is that first pass, from process start)`);
+const detail = (r: Rate) => `(passes ${r.passes.map(fmt).join(' ')}; cold ${fmt(r.cold)}; page faults ${r.faults.join(' ')})`;
+console.log(`  ntlab read 1 byte   (1 MiB file) : ${fmt(read1.steady)} ${detail(read1)}   native read(): ${fmt(host.read1)}   qemu-i386 read(): ${fmt(qemu.read1)}`);
+console.log(`  ntlab read 4 KiB   (64 MiB file) : ${fmt(read4k.steady)} ${detail(read4k)}   native read(): ${fmt(host.read4k)}   qemu-i386 read(): ${fmt(qemu.read4k)}`);
+console.log(`  ntlab CreateFile+CloseHandle     : ${fmt(openClose.steady)} ${detail(openClose)}   native open+close: ${fmt(host.openClose)}   qemu-i386: ${fmt(qemu.openClose)}`);
 if (!available('native')) console.log('  (this kernel does not run 32-bit ELF files: native n/a, qemu-i386 is the reference)');
 if (qemu.read1) console.log(`  ratios ntlab / qemu-i386: read1 ${(read1.steady / qemu.read1).toFixed(2)}, read4k ${(read4k.steady / qemu.read4k!).toFixed(2)}, open-close ${(openClose.steady / qemu.openClose!).toFixed(2)}`);
 console.log(`io: read1 ${Math.round(read1.steady)}/s, read4k ${Math.round(read4k.steady)}/s, open-close ${Math.round(openClose.steady)}/s`);
