@@ -8,7 +8,7 @@ import type { Kernel } from '../kernel.ts';
 import { FILE_OBJECT, IRP, DEVICE_OBJECT } from '../oblayouts.ts';
 import { CONSOLE_EXTENSION, initializeConsoleExtension, queueRead, hasPendingReads, pendingReads, unqueueRead } from './conbuffer.ts';
 import { connectKeyboard, satisfyRead, requestInput } from './i8042prt.ts';
-import { createDriver, createDevice, completeWith, currentStackLocation, FILE_DEVICE_CONSOLE, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, IRP_MJ_CLEANUP, IRP_MJ_QUERY_VOLUME_INFORMATION } from './iomgr.ts';
+import { createDriver, createDevice, completeWith, currentStackLocation, FILE_DEVICE_CONSOLE, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE, IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_QUERY_VOLUME_INFORMATION } from './iomgr.ts';
 import { readUnicodeStringAt } from '../ob/object.ts';
 import { openFileForProcess, FILE_SYNCHRONOUS_IO_NONALERT } from './file.ts';
 import { FILE_GENERIC_READ, FILE_GENERIC_WRITE } from '../ob/access.ts';
@@ -65,7 +65,7 @@ const ok = (k: Kernel, _d: number, irp: number) => completeWith(k, irp, STATUS_S
 const queryVolume = (k: Kernel, d: number, irp: number) => completeWith(k, irp, STATUS_INVALID_DEVICE_REQUEST, 0 * d);
 
 export function createConsoleDriver(k: Kernel): number {
-  const driver = createDriver(k, { name: 'Console', dispatch: { [IRP_MJ_CREATE]: create, [IRP_MJ_READ]: read, [IRP_MJ_WRITE]: write, [IRP_MJ_CLEANUP]: ok, [IRP_MJ_QUERY_VOLUME_INFORMATION]: queryVolume }, cancel });
+  const driver = createDriver(k, { name: 'Console', dispatch: { [IRP_MJ_CREATE]: create, [IRP_MJ_READ]: read, [IRP_MJ_WRITE]: write, [IRP_MJ_CLEANUP]: ok, [IRP_MJ_CLOSE]: ok, [IRP_MJ_QUERY_VOLUME_INFORMATION]: queryVolume }, cancel });
   const device = createDevice(k, driver, 'Console', FILE_DEVICE_CONSOLE, CONSOLE_EXTENSION.size);
   initializeConsoleExtension(k, DEVICE_OBJECT.at(k.vm, device).get('DeviceExtension'));
   connectKeyboard(k, device);

@@ -1,8 +1,8 @@
 // Opening files: IopParseDevice (the Device type's parse procedure) makes a FILE_OBJECT
 // for the rest of the name and sends IRP_MJ_CREATE to the device's driver; NtCreateFile
 // and NtOpenFile go through ObOpenObjectByName to it. The last handle to a file sends
-// IRP_MJ_CLEANUP (where a delete-on-close file is deleted); the last reference frees the
-// file object's name.
+// IRP_MJ_CLEANUP (where a delete-on-close file is deleted); the last reference sends
+// IRP_MJ_CLOSE and frees the file object's name.
 import type { Kernel } from '../kernel.ts';
 import type { ServiceBody } from '../ke/services.ts';
 import { FILE_OBJECT, IRP, DEVICE_OBJECT } from '../oblayouts.ts';
@@ -15,7 +15,7 @@ import { rootOf } from '../ob/insert.ts';
 import { createHandle, currentEprocess } from '../ob/handle.ts';
 import { mapAccess } from '../ob/types.ts';
 import { initializeEvent, NotificationEvent, SynchronizationEvent } from '../ex/event.ts';
-import { allocateIrp, callDriver, freeIrp, nextStackLocation, IRP_MJ_CREATE, IRP_MJ_CLEANUP } from './iomgr.ts';
+import { allocateIrp, callDriver, freeIrp, nextStackLocation, IRP_MJ_CREATE, IRP_MJ_CLEANUP, IRP_MJ_CLOSE } from './iomgr.ts';
 import { IRP_CREATE_OPERATION, IRP_CLOSE_OPERATION } from './complete.ts';
 import { IO_STACK_LOCATION } from '../oblayouts.ts';
 import { UserMode } from '../ke/irql.ts';
@@ -96,23 +96,30 @@ function closeFile(k: Kernel, file: number, handlesLeft: number): void {
 
 /** IRP_MJ_CLEANUP: the file object's last user is done (a delete-on-close file goes). */
 export function sendCleanup(k: Kernel, file: number): void {
+  sendCloseOperation(k, file, IRP_MJ_CLEANUP);
+}
+
+/** IopDeleteFile, the File type's delete procedure (the last reference is gone):
+ *  IRP_MJ_CLOSE to the driver, then the name's pool buffer goes back. A file object whose
+ *  create failed has no device (parseDevice cleared it) and gets no close. */
+function deleteFile(k: Kernel, file: number): void {
+  sendCloseOperation(k, file, IRP_MJ_CLOSE);
+  releaseUnicodeString(k, FILE_OBJECT.at(k.vm, file).addressOf('FileName'));
+}
+
+/** A cleanup or close request: synchronous, built and freed here, its status not looked
+ *  at (IopCloseFile and IopDeleteFile go on whatever the driver says). */
+function sendCloseOperation(k: Kernel, file: number, major: number): void {
   const device = FILE_OBJECT.at(k.vm, file).get('DeviceObject');
   if (!device) return;
   const irp = allocateIrp(k, DEVICE_OBJECT.at(k.vm, device).get('StackSize'));
   IRP.at(k.vm, irp).set('Flags', IRP_CLOSE_OPERATION);
   IRP.at(k.vm, irp).set('Thread', k.currentThread());
   const s = IO_STACK_LOCATION.at(k.vm, nextStackLocation(k, irp));
-  s.set('MajorFunction', IRP_MJ_CLEANUP);
+  s.set('MajorFunction', major);
   s.set('FileObject', file);
   callDriver(k, device, irp);
   freeIrp(k, irp);
-}
-
-/** IopDeleteFile, the File type's delete procedure (the last reference is gone): the
- *  name's pool buffer goes back. NT sends IRP_MJ_CLOSE from here too; the drivers in NT Lab
- *  keep nothing of an open past IRP_MJ_CLEANUP, so there is no close request to send. */
-function deleteFile(k: Kernel, file: number): void {
-  releaseUnicodeString(k, FILE_OBJECT.at(k.vm, file).addressOf('FileName'));
 }
 
 /** File objects opened relative to a file handle (RootDirectory = a directory's handle). */

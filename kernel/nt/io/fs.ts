@@ -7,7 +7,7 @@ import type { VirtualDisk } from '../../store/disk.ts';
 import { FILE_OBJECT, IRP, IO_STACK_LOCATION } from '../oblayouts.ts';
 import {
   createDriver, createDevice, completeWith, currentStackLocation, FILE_DEVICE_DISK_FILE_SYSTEM, IRP_MJ_CREATE, IRP_MJ_READ, IRP_MJ_WRITE,
-  IRP_MJ_CLEANUP, IRP_MJ_QUERY_INFORMATION, IRP_MJ_SET_INFORMATION, IRP_MJ_QUERY_VOLUME_INFORMATION, IRP_MJ_DIRECTORY_CONTROL,
+  IRP_MJ_CLEANUP, IRP_MJ_CLOSE, IRP_MJ_QUERY_INFORMATION, IRP_MJ_SET_INFORMATION, IRP_MJ_QUERY_VOLUME_INFORMATION, IRP_MJ_DIRECTORY_CONTROL,
   IRP_MJ_FLUSH_BUFFERS, type FastIoResult,
 } from './iomgr.ts';
 import { AccessViolation } from '../mm/virtual.ts';
@@ -161,7 +161,6 @@ function write(k: Kernel, _device: number, irp: number): number {
 function cleanup(k: Kernel, _device: number, irp: number): number {
   const file = currentStackLocation(k, irp).get('FileObject');
   const f = FILE_OBJECT.at(k.vm, file), node = f.get('FsContext');
-  releaseCcb(k, file);
   uninitializeCacheMap(k, file);
   removeShareAccess(k, node, file);
   if (f.get('Flags') & FO_DELETE_ON_CLOSE) setDeletePending(k, node, true);
@@ -172,6 +171,13 @@ function cleanup(k: Kernel, _device: number, irp: number): number {
   return completeWith(k, irp, STATUS_SUCCESS, 0);
 }
 
+/** IRP_MJ_CLOSE: the file object's last reference is gone; what the file system kept for
+ *  this open (a directory's CCB) goes with it. */
+function close(k: Kernel, _device: number, irp: number): number {
+  releaseCcb(k, currentStackLocation(k, irp).get('FileObject'));
+  return completeWith(k, irp, STATUS_SUCCESS, 0);
+}
+
 export function createFileSystem(k: Kernel, disk: VirtualDisk): number {
   const vol = disk.volume('C');
   if (!vol.ok) throw new Error(`the disk has no C: volume (${vol.message})`);
@@ -179,7 +185,7 @@ export function createFileSystem(k: Kernel, disk: VirtualDisk): number {
   const driver = createDriver(k, {
     name: 'Ntfs',
     dispatch: {
-      [IRP_MJ_CREATE]: create, [IRP_MJ_READ]: read, [IRP_MJ_WRITE]: write, [IRP_MJ_CLEANUP]: cleanup,
+      [IRP_MJ_CREATE]: create, [IRP_MJ_READ]: read, [IRP_MJ_WRITE]: write, [IRP_MJ_CLEANUP]: cleanup, [IRP_MJ_CLOSE]: close,
       [IRP_MJ_QUERY_INFORMATION]: queryInformation, [IRP_MJ_SET_INFORMATION]: setInformation,
       [IRP_MJ_QUERY_VOLUME_INFORMATION]: queryVolumeInformation, [IRP_MJ_FLUSH_BUFFERS]: flushBuffers,
       [IRP_MJ_DIRECTORY_CONTROL]: directoryControl,

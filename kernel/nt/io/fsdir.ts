@@ -129,7 +129,7 @@ function fill(k: Kernel, irp: number, ccb: number, infoClass: number, entries: E
   return completeWith(k, irp, STATUS_SUCCESS, Math.min(offset, length));
 }
 
-/** The CCB goes with the file object's last handle (IRP_MJ_CLEANUP). */
+/** The CCB goes with the file object (IRP_MJ_CLOSE). */
 export function releaseCcb(k: Kernel, file: number): void {
   const f = FILE_OBJECT.at(k.vm, file);
   const ccb = f.get('FsContext2');
