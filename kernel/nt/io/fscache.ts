@@ -28,17 +28,17 @@ const MAX_PIECES = 256;
 const NODE_STRIDE = 2 ** 32;
 
 /** `pieces` in least-recently-used order, each a view of its slot as long as the piece;
- *  `spare`: slots no piece uses (a file's pieces dropped); `slots`: how many were made;
+ *  `spare`: slots no piece uses (a file's pieces dropped; every slot is in one or the other);
  *  `lastKey`/`last`: the piece used most recently (already the newest in `pieces`), so the
  *  run of small reads within one piece skips reordering the map on every call. */
 interface Cache {
-  sizes: Map<number, number>; pieces: Map<number, Uint8Array>; spare: Uint8Array[]; slots: number;
+  sizes: Map<number, number>; pieces: Map<number, Uint8Array>; spare: Uint8Array[];
   lastKey: number; last: Uint8Array | null;
 }
 const caches = new WeakMap<Kernel, Cache>();
 function cacheOf(k: Kernel): Cache {
   let c = caches.get(k);
-  if (!c) caches.set(k, c = { sizes: new Map(), pieces: new Map(), spare: [], slots: 0, lastKey: -1, last: null });
+  if (!c) caches.set(k, c = { sizes: new Map(), pieces: new Map(), spare: [], lastKey: -1, last: null });
   return c;
 }
 
@@ -47,7 +47,7 @@ function cacheOf(k: Kernel): Cache {
 function takeSlot(c: Cache): Uint8Array {
   const spare = c.spare.pop();
   if (spare) return spare;
-  if (c.slots < MAX_PIECES) { c.slots++; return new Uint8Array(PIECE); }
+  if (c.pieces.size < MAX_PIECES) return new Uint8Array(PIECE);
   const [key, oldest] = c.pieces.entries().next().value!;
   c.pieces.delete(key);
   return new Uint8Array(oldest.buffer);
